@@ -1,0 +1,170 @@
+"""The SIU Desk application: the shell every screen lives in.
+
+The first screen is drawn before SQLAlchemy is even imported: the database is opened (and
+upgraded if needed) in a worker thread, and screens wait for it in their own workers. A clerk
+sees the app at once and the data a moment later, never a frozen terminal.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+import siu_tui
+from siu_tui.commands import SIUCommands
+from siu_tui.config import current_user, default_database_url
+from siu_tui.screens.audit import AuditScreen
+from siu_tui.screens.help import HelpScreen
+from siu_tui.screens.home import HomeScreen
+from siu_tui.screens.settings import SettingsScreen
+
+if TYPE_CHECKING:
+    from siu_tui.services.context import Desk
+
+
+class DeskUnavailable(Exception):
+    """The database could not be opened; the message says why, for the clerk."""
+
+
+SECTIONS: dict[str, tuple[str, str, str]] = {
+    # mode: (key, title, what it is for)
+    "home": ("h", "Home", "Today's and this week's conferences, and what needs attention"),
+    "audit": ("a", "Audit trail", "Every change, who made it and when"),
+    "settings": ("s", "Settings", "The unit's timescales and rules, and where data is kept"),
+}
+
+
+class SIUApp(App[None]):
+    """SIU Desk. ``SIUApp(database_url=...)`` opens any database, for tests and benchmarks."""
+
+    TITLE = "SIU Desk"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {SIUCommands}
+    MODES: ClassVar[dict[str, Any]] = {
+        "home": HomeScreen,
+        "audit": AuditScreen,
+        "settings": SettingsScreen,
+    }
+    DEFAULT_MODE = "home"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f1,question_mark",
+            "help",
+            "Help",
+            tooltip="List the keys of this screen and what SIU Desk does",
+            id="help",
+        ),
+        *[
+            Binding(key, f"go('{mode}')", title, tooltip=about, id=f"go-{mode}")
+            for mode, (key, title, about) in SECTIONS.items()
+        ],
+        Binding("ctrl+t", "change_theme", "Theme", tooltip="Choose a colour theme", id="theme"),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Close SIU Desk", id="quit", priority=True),
+    ]
+
+    def __init__(self, database_url: str | None = None, *, user: str | None = None) -> None:
+        super().__init__()
+        self.database_url = database_url or default_database_url()
+        self.user = current_user(user)
+        self._desk: Desk | None = None
+        self._desk_error: str | None = None
+        self._desk_ready = threading.Event()
+
+    # -- the database ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.sub_title = self.user
+        self.open_desk()
+
+    def on_ready(self) -> None:
+        elapsed = (time.perf_counter() - siu_tui.STARTED_AT) * 1000
+        self.log.info(f"SIU Desk started in {elapsed:.0f} ms")
+
+    @work(thread=True, exclusive=True, group="desk", exit_on_error=False)
+    def open_desk(self) -> None:
+        try:
+            from siu_tui.services.context import Desk
+
+            self._desk = Desk.open(self.database_url, self.user)
+            theme = self._saved_theme()
+            if theme and theme in self.available_themes:
+                self.call_from_thread(setattr, self, "theme", theme)
+        except Exception as exc:
+            from siu_tui.crash import record_crash
+
+            record_crash(exc)
+            self._desk_error = f"Could not open the database: {type(exc).__name__}: {exc}"
+            raise DeskUnavailable(self._desk_error) from exc
+        finally:
+            self._desk_ready.set()
+
+    def _saved_theme(self) -> str | None:
+        from siu_tui.services.settings import load_settings
+
+        assert self._desk is not None
+        value = load_settings(self._desk.store).get("theme")
+        return value if isinstance(value, str) else None
+
+    def desk(self, timeout: float = 60) -> Desk:
+        """The open database; call it from a worker thread (it waits while the app opens it)."""
+        self._desk_ready.wait(timeout)
+        if self._desk is None:
+            raise DeskUnavailable(self._desk_error or "The database is still opening")
+        return self._desk
+
+    def watch_theme(self, theme: str) -> None:
+        if self._desk is not None:
+            self.save_theme(theme)
+
+    @work(thread=True, group="theme", exit_on_error=False)
+    def save_theme(self, theme: str) -> None:
+        from siu_tui.services.settings import load_settings, save_setting
+
+        desk = self.desk()
+        if load_settings(desk.store).get("theme") != theme:
+            save_setting(desk, "theme", theme)
+
+    # -- errors ------------------------------------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """One place turns any failed background job into a message a clerk can read."""
+        if event.state != WorkerState.ERROR or event.worker.error is None:
+            return
+        self.report_error(event.worker.error)
+
+    def report_error(self, error: BaseException) -> None:
+        from siu_tui.services.errors import ServiceError
+
+        if isinstance(error, ServiceError | DeskUnavailable):
+            message = str(error)
+        else:
+            from siu_tui.crash import record_crash
+
+            record_crash(error)
+            message = (
+                f"Something went wrong ({type(error).__name__}). Nothing already saved was lost; "
+                "the details are in the crash log."
+            )
+        self.notify(message, title="Problem", severity="error", timeout=10, markup=False)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_go(self, mode: str) -> None:
+        """Open a section; its screen keeps its place when the clerk comes back to it."""
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        if mode != self.current_mode:
+            self.switch_mode(mode)

@@ -1,0 +1,284 @@
+"""The ``siu`` command: opens the app, and answers questions clerks ask without opening it.
+
+Every mistake on the command line is reported in one line with exit status 2, and no command
+ever shows a traceback: the people typing these are clerks, not developers.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from siu_tui import __version__
+from siu_tui.config import current_user, default_database_url, demo_database_url, sqlite_url
+
+DEMO_CONFERENCES = 2_000
+"""How many conferences `siu --demo` makes on first use: a first look, made in seconds."""
+
+
+class CommandError(click.ClickException):
+    """A failure to report in one line (exit 1), as opposed to a usage error (exit 2)."""
+
+
+def _fail(message: str, status: int = 2) -> NoReturn:
+    click.echo(f"siu: {message}", err=True)
+    sys.exit(status)
+
+
+def _database_url(db: str | None) -> str:
+    return sqlite_url(db) if db else default_database_url()
+
+
+class _TypeParam(click.ParamType):
+    name = "TYPE"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        from siu_tui.domain.codes import ConferenceType
+
+        try:
+            return ConferenceType.parse(value)
+        except ValueError:
+            choices = ", ".join(t.value for t in ConferenceType)
+            self.fail(f"unknown conference type {value!r} (use one of: {choices})", param, ctx)
+
+
+class _DateParam(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, date):
+            return value
+        from siu_tui.domain.dates import parse_date, parse_iso_date
+
+        try:
+            return parse_date(value) if "/" in value else parse_iso_date(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+TYPE = _TypeParam()
+DATE = _DateParam()
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", metavar="PATH", help="SQLite database file to open.")
+@click.option("--demo", is_flag=True, help="Open the sample database (made on first use).")
+@click.option("--user", metavar="NAME", help="Who the audit trail records (default: login name).")
+@click.version_option(__version__, "--version", prog_name="siu")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, demo: bool, user: str | None) -> None:
+    """SIU Desk: book and track Child Protection Conferences.
+
+    With no command, opens the app.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    ctx.obj["user"] = user
+    if ctx.invoked_subcommand is not None:
+        return
+    if demo and db:
+        raise click.UsageError("--demo and --db cannot be used together")
+    url = demo_database_url() if demo else _database_url(db)
+    if demo:
+        _ensure_demo(url)
+    from siu_tui.app import SIUApp
+
+    SIUApp(database_url=url, user=current_user(user)).run()
+
+
+def _ensure_demo(url: str) -> None:
+    """Make the sample database the first time someone asks for a look."""
+    from siu_tui.config import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None and path.exists():
+        return
+    click.echo("Making the sample database (synthetic data, first run only)…", err=True)
+    _generate(url, DEMO_CONFERENCES)
+
+
+def _generate(url: str, conferences: int) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from siu_tui.db.demo import generate
+    from siu_tui.db.engine import Store
+    from siu_tui.db.migrate import ensure_current
+
+    store = Store(url)
+    try:
+        ensure_current(store)
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            transient=True,
+        ) as progress:
+            task = progress.add_task("Sample conferences", total=conferences)
+            summary = generate(
+                store,
+                conferences,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        store.dispose()
+    for line in summary.as_lines():
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("conference_type", type=TYPE, metavar="TYPE")
+@click.argument("trigger", type=DATE, metavar="DATE")
+@click.option(
+    "--birth-date",
+    type=DATE,
+    help="For a 1st review after a pre-birth conference: the baby's date of birth.",
+)
+@click.pass_context
+def timescale(ctx: click.Context, conference_type, trigger: date, birth_date: date | None) -> None:  # type: ignore[no-untyped-def]
+    """Print the deadline for a conference of TYPE whose deadline runs from DATE."""
+    from siu_tui.domain.timescales import conference_deadline
+
+    previous = "initial_pre_birth" if birth_date else None
+    deadline = conference_deadline(
+        conference_type,
+        trigger,
+        _rules(ctx),
+        previous_type=previous,
+        birth_date=birth_date,
+    )
+    click.echo(deadline.isoformat())
+
+
+@cli.command("report-deadlines")
+@click.argument("conference_type", type=TYPE, metavar="TYPE")
+@click.argument("conference_date", type=DATE, metavar="DATE")
+@click.pass_context
+def report_deadlines_cmd(ctx: click.Context, conference_type, conference_date: date) -> None:  # type: ignore[no-untyped-def]
+    """Print when the social worker's report must reach the parents and the chair."""
+    from siu_tui.domain.timescales import report_deadlines
+
+    deadlines = report_deadlines(conference_type, conference_date, _rules(ctx))
+    click.echo(f"parents: {deadlines.parents.isoformat()}")
+    click.echo(f"chair: {deadlines.chair.isoformat()}")
+
+
+def _rules(ctx: click.Context):  # type: ignore[no-untyped-def]
+    """The rules of the database in use when it exists; the documented defaults otherwise.
+
+    Reading never creates or upgrades a database: asking a question must not change anything.
+    """
+    from siu_tui.config import sqlite_path
+    from siu_tui.domain.settings import DEFAULT_RULES
+
+    url = _database_url(ctx.obj.get("db"))
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return DEFAULT_RULES
+    try:
+        from siu_tui.db.engine import Store
+        from siu_tui.services.settings import load_rules
+
+        store = Store(url)
+        try:
+            return load_rules(store)
+        finally:
+            store.dispose()
+    except Exception:
+        return DEFAULT_RULES
+
+
+@cli.command()
+@click.option("--conferences", type=click.IntRange(1, 2_000_000), default=1_000, show_default=True)
+@click.option("--db", "db", metavar="PATH", help="Database file to fill (default: the demo one).")
+@click.option("--replace", is_flag=True, help="Delete the file first if it exists.")
+@click.pass_context
+def demo(ctx: click.Context, conferences: int, db: str | None, replace: bool) -> None:
+    """Fill a database with obviously synthetic sample data (for trying and benchmarking)."""
+    from siu_tui.config import sqlite_path
+
+    db = db or ctx.obj.get("db")
+    url = sqlite_url(db) if db else demo_database_url()
+    path = sqlite_path(url)
+    if replace and path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    _generate(url, conferences)
+
+
+@cli.group()
+def db() -> None:
+    """Look after the database: upgrade it, check it."""
+
+
+@db.command()
+@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@click.pass_context
+def upgrade(ctx: click.Context, db_path: str | None) -> None:
+    """Bring the database up to this version (copying the file aside first)."""
+    from siu_tui.db.engine import Store
+    from siu_tui.db.migrate import upgrade as run_upgrade
+
+    store = Store(_database_url(db_path or ctx.obj.get("db")))
+    try:
+        result = run_upgrade(store)
+    finally:
+        store.dispose()
+    if not result.changed:
+        click.echo(f"Already up to date ({result.after}).")
+        return
+    click.echo(f"Upgraded from {result.before or 'empty'} to {result.after}.")
+    if result.backup:
+        click.echo(f"The previous copy is kept at {result.backup}")
+
+
+@db.command()
+@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@click.pass_context
+def check(ctx: click.Context, db_path: str | None) -> None:
+    """Check the database file is sound: integrity, links between records, schema version."""
+    from siu_tui.config import sqlite_path
+    from siu_tui.services.admin import check_database
+
+    url = _database_url(db_path or ctx.obj.get("db"))
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise CommandError(f"no database at {path}")
+    report = check_database(url)
+    for line in report.lines:
+        click.echo(line)
+    if not report.ok:
+        sys.exit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; every error becomes one line, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="siu", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        _fail("stopped", 130)
+    except click.UsageError as exc:
+        _fail(exc.format_message().strip().splitlines()[0].rstrip("."), 2)
+    except CommandError as exc:
+        _fail(exc.format_message(), 1)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("stopped", 130)
+    except Exception as exc:
+        from siu_tui.crash import record_crash
+
+        where = record_crash(exc)
+        _fail(f"something went wrong ({type(exc).__name__}); details in {where}", 1)
+
+
+if __name__ == "__main__":
+    main()

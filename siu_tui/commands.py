@@ -1,0 +1,43 @@
+"""The command palette's SIU Desk entries: every section and action, findable by name."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class SIUCommands(Provider):
+    """Sections of the app, then the current screen's own actions (from its bindings)."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        from siu_tui.app import SECTIONS
+
+        commands = [
+            (f"Go to {title}", about, f"app.go('{mode}')")
+            for mode, (_k, title, about) in SECTIONS.items()
+        ]
+        commands.append(("Help: keys and screens", "What every key does here", "app.help"))
+        screen = self.screen
+        for binding in getattr(screen, "BINDINGS", []):
+            if hasattr(binding, "action") and binding.description:
+                commands.append(
+                    (binding.description, binding.tooltip or "", f"screen.{binding.action}")
+                )
+        return commands
+
+    async def _run(self, action: str) -> None:
+        await self.app.run_action(action, self.screen)
+
+    async def discover(self) -> Hits:
+        for name, help_text, action in self._commands():
+            yield DiscoveryHit(name, partial(self._run, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, action in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(name), partial(self._run, action), help=help_text
+                )

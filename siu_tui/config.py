@@ -1,0 +1,73 @@
+"""Where SIU Desk keeps its data and who is using it.
+
+Paths come from platformdirs and folders are made only when something is written there, so
+``siu --help`` leaves no trace on a machine.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "siu-desk"
+APP_AUTHOR = "SIU"
+ENV_DATABASE_URL = "SIU_DATABASE_URL"
+ENV_DATA_DIR = "SIU_DATA_DIR"
+ENV_USER = "SIU_USER"
+
+
+def data_dir() -> Path:
+    """The user data folder (``SIU_DATA_DIR`` overrides it, for tests and portable installs)."""
+    override = os.environ.get(ENV_DATA_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, APP_AUTHOR)
+
+
+def sqlite_url(path: Path | str) -> str:
+    return f"sqlite:///{Path(path).expanduser().resolve()}"
+
+
+def default_database_url() -> str:
+    return os.environ.get(ENV_DATABASE_URL) or sqlite_url(data_dir() / "siu.db")
+
+
+def demo_database_url() -> str:
+    return sqlite_url(data_dir() / "siu-demo.db")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for another database or an in-memory one."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    rest = url[len(prefix) :].split("?", 1)[0]
+    if not rest or rest == ":memory:":
+        return None
+    return Path(rest)
+
+
+def current_user(explicit: str | None = None) -> str:
+    """Who the audit trail names: ``--user``, then ``SIU_USER``, then the login name."""
+    if explicit:
+        return explicit
+    env = os.environ.get(ENV_USER)
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class StartOptions:
+    """What the command line decided before the app opens."""
+
+    database_url: str
+    user: str
+    demo: bool = False

@@ -1,0 +1,341 @@
+"""The tables of SIU Desk.
+
+Keys are UUID strings so that records made on two machines (an offline laptop and the office
+database) never collide. Codes from ``siu_tui.domain.codes`` are stored as short strings;
+screens show their labels. Column types stay portable between SQLite and PostgreSQL.
+Any change here needs an Alembic migration (``siu_tui/db/migrations/versions``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from datetime import date, datetime, time
+from time import time_ns
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from siu_tui.clock import now
+
+_last_ms = 0
+_seq = 0
+
+
+def new_id() -> str:
+    """A UUIDv7-style key: unique across machines, and in creation order within one.
+
+    Time-ordered keys keep indexes compact and give a stable order to events that share a
+    (pinned) timestamp.
+    """
+    global _last_ms, _seq
+    ms = time_ns() // 1_000_000
+    if ms <= _last_ms:
+        ms = _last_ms
+        _seq += 1
+        if _seq > 0xFFF:  # more than 4096 keys in a millisecond: borrow the next one
+            ms, _seq = ms + 1, 0
+    else:
+        _seq = 0
+    _last_ms = ms
+    rand = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | (_seq & 0xFFF) << 64 | 0b10 << 62 | rand
+    return uuid.UUID(int=value).hex
+
+
+def _id() -> str:
+    return Field(default_factory=new_id, primary_key=True, max_length=32)
+
+
+def _fk(target: str, *, nullable: bool = False, index: bool = True) -> str | None:
+    return Field(
+        default=None if nullable else ...,
+        foreign_key=target,
+        nullable=nullable,
+        index=index,
+        max_length=32,
+    )
+
+
+class Staff(SQLModel, table=True):
+    """A member of the unit: clerk, IRO (who chairs), manager or administrator."""
+
+    __tablename__ = "staff"
+    __table_args__ = (
+        CheckConstraint("role IN ('clerk','iro','manager','admin')", "ck_staff_role"),
+    )
+
+    id: str = _id()
+    name: str = Field(max_length=120)
+    role: str = Field(max_length=16)
+    email: str | None = Field(default=None, max_length=254)
+    active: bool = True
+
+
+class Room(SQLModel, table=True):
+    """A room conferences are booked into, so clashes can be found."""
+
+    __tablename__ = "room"
+
+    id: str = _id()
+    name: str = Field(max_length=120, unique=True)
+    site: str | None = Field(default=None, max_length=120)
+    active: bool = True
+
+
+class Family(SQLModel, table=True):
+    """The household a conference is about."""
+
+    __tablename__ = "family"
+
+    id: str = _id()
+    reference: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=120, index=True)
+    locality_team: str | None = Field(default=None, max_length=120)
+    social_worker: str | None = Field(default=None, max_length=120)
+    social_worker_email: str | None = Field(default=None, max_length=254)
+    team_manager: str | None = Field(default=None, max_length=120)
+    team_manager_email: str | None = Field(default=None, max_length=254)
+
+
+class Child(SQLModel, table=True):
+    """A child (or unborn baby) of one family; the case reference doubles as LAchildID."""
+
+    __tablename__ = "child"
+    __table_args__ = (
+        CheckConstraint("sex IN ('M','F','U')", "ck_child_sex"),
+        Index("ix_child_names", "last_name", "first_name"),
+    )
+
+    id: str = _id()
+    case_reference: str = Field(max_length=20, unique=True)
+    family_id: str = _fk("family.id")
+    first_name: str = Field(max_length=80)
+    last_name: str = Field(max_length=80)
+    date_of_birth: date | None = Field(default=None, index=True)
+    expected_date_of_birth: date | None = None
+    sex: str = Field(default="U", max_length=1)
+    ethnicity: str | None = Field(default=None, max_length=4)
+
+
+class Conference(SQLModel, table=True):
+    """One Child Protection Conference for one family, with the deadline it must meet."""
+
+    __tablename__ = "conference"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('booked','held','stood_down','cancelled')", "ck_conference_status"
+        ),
+        Index("ix_conference_date_time", "date", "start_time", "id"),
+        Index("ix_conference_status_deadline", "status", "deadline"),
+        Index("ix_conference_chair_date", "chair_id", "date"),
+    )
+
+    id: str = _id()
+    reference: str = Field(max_length=32, unique=True)
+    type: str = Field(max_length=24)
+    family_id: str = _fk("family.id")
+    date: dt.date
+    start_time: time = Field(default=time(10, 0))
+    duration_minutes: int = 90
+    venue: str | None = Field(default=None, max_length=160)
+    room_id: str | None = _fk("room.id", nullable=True)
+    chair_id: str | None = _fk("staff.id", nullable=True, index=False)
+    clerk_id: str | None = _fk("staff.id", nullable=True)
+    status: str = Field(default="booked", max_length=16)
+    trigger_date: dt.date
+    deadline: dt.date
+    rebooks_id: str | None = _fk("conference.id", nullable=True)
+    late_reason: str | None = Field(default=None, max_length=32)
+    late_note: str | None = None
+    cancel_reason: str | None = None
+    quorate: bool | None = None
+    inquorate_decision: str | None = Field(default=None, max_length=16)
+    inquorate_note: str | None = None
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
+
+
+class ConferenceChild(SQLModel, table=True):
+    """A child at a conference, and what the conference decided for them."""
+
+    __tablename__ = "conference_child"
+    __table_args__ = (UniqueConstraint("conference_id", "child_id"),)
+
+    id: str = _id()
+    conference_id: str = _fk("conference.id")
+    child_id: str = _fk("child.id")
+    decision: str | None = Field(default=None, max_length=16)
+    neglect: bool = False
+    physical: bool = False
+    emotional: bool = False
+    sexual: bool = False
+    participation: str | None = Field(default=None, max_length=3)
+
+
+class ChildProtectionPlan(SQLModel, table=True):
+    """A plan from the conference that made it to the one that ended it."""
+
+    __tablename__ = "cp_plan"
+    __table_args__ = (Index("ix_cp_plan_dates", "start_date", "end_date"),)
+
+    id: str = _id()
+    child_id: str = _fk("child.id")
+    start_conference_id: str = _fk("conference.id", index=False)
+    start_date: date
+    end_conference_id: str | None = _fk("conference.id", nullable=True, index=False)
+    end_date: date | None = None
+    initial_categories: str = Field(default="", max_length=64)
+    latest_categories: str = Field(default="", max_length=64)
+
+
+class Invitee(SQLModel, table=True):
+    """Someone invited to a conference: their answer, attendance and agency report."""
+
+    __tablename__ = "invitee"
+
+    id: str = _id()
+    conference_id: str = _fk("conference.id")
+    name: str = Field(max_length=120)
+    role: str | None = Field(default=None, max_length=120)
+    agency: str = Field(max_length=24)
+    direct_contact: bool = True
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=40)
+    invited_via: str | None = Field(default=None, max_length=8)
+    invited_at: date | None = None
+    response: str = Field(default="not_known", max_length=16)
+    attended: bool | None = None
+    report_format: str = Field(default="none", max_length=8)
+    report_received_at: date | None = None
+
+
+class SocialWorkerReport(SQLModel, table=True):
+    """When the social worker's report reached the parents and the chair."""
+
+    __tablename__ = "sw_report"
+
+    id: str = _id()
+    conference_id: str = Field(foreign_key="conference.id", unique=True, max_length=32)
+    to_parents_at: date | None = None
+    to_chair_at: date | None = None
+
+
+class StandDown(SQLModel, table=True):
+    """Why a conference was stood down, who decided, and the one that replaced it."""
+
+    __tablename__ = "stand_down"
+
+    id: str = _id()
+    conference_id: str = Field(foreign_key="conference.id", unique=True, max_length=32)
+    reason: str = Field(max_length=32)
+    decided_by: str = Field(max_length=16)
+    decided_at: datetime
+    note: str | None = None
+    rebooked_conference_id: str | None = _fk("conference.id", nullable=True)
+
+
+class AdvocacyReferral(SQLModel, table=True):
+    """An offer of an advocate to a child for one conference (one per child per conference)."""
+
+    __tablename__ = "advocacy_referral"
+    __table_args__ = (UniqueConstraint("child_id", "conference_id"),)
+
+    id: str = _id()
+    child_id: str = _fk("child.id")
+    conference_id: str = _fk("conference.id")
+    automatic: bool = True
+    reason: str | None = None
+    referred_at: datetime = Field(default_factory=now)
+    notified_at: datetime | None = None
+    outcome: str = Field(default="pending", max_length=16)
+    supported: bool | None = None
+    withdrawn_at: datetime | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail waiting to go; kept until sent so nothing is lost without a network."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_created", "state", "created_at"),)
+
+    id: str = _id()
+    kind: str = Field(max_length=24)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=250)
+    body: str
+    state: str = Field(default="queued", max_length=8)
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=now)
+    sent_at: datetime | None = None
+    related_id: str | None = Field(default=None, max_length=32, index=True)
+
+
+class Minutes(SQLModel, table=True):
+    """The minutes of a held conference as they move from draft to distribution."""
+
+    __tablename__ = "minutes"
+    __table_args__ = (Index("ix_minutes_stage_due", "stage", "distribution_due"),)
+
+    id: str = _id()
+    conference_id: str = Field(foreign_key="conference.id", unique=True, max_length=32)
+    stage: str = Field(default="awaiting_draft", max_length=16)
+    holder_id: str | None = _fk("staff.id", nullable=True, index=False)
+    decision_letter_due: date
+    decision_letter_at: date | None = None
+    draft_due: date
+    draft_to_chair_at: date | None = None
+    approved_at: date | None = None
+    returned_note: str | None = None
+    distribution_due: date
+    distributed_at: date | None = None
+
+
+class Challenge(SQLModel, table=True):
+    """An IRO's challenge to practice; an escalation is a new row pointing at the one before."""
+
+    __tablename__ = "challenge"
+
+    id: str = _id()
+    raised_by_id: str = _fk("staff.id")
+    family_id: str = _fk("family.id")
+    conference_id: str | None = _fk("conference.id", nullable=True)
+    escalated_from_id: str | None = _fk("challenge.id", nullable=True, index=False)
+    level: str = Field(max_length=24)
+    category: str = Field(max_length=24)
+    description: str
+    person_challenged: str | None = Field(default=None, max_length=120)
+    team: str | None = Field(default=None, max_length=120)
+    raised_on: date
+    response_due: date
+    resolved_on: date | None = None
+    outcome: str | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only: who changed which record, when, from what to what (JSON)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_record", "record_type", "record_id", "at"),)
+
+    id: str = _id()
+    at: datetime = Field(default_factory=now, index=True)
+    actor: str = Field(max_length=120)
+    action: str = Field(max_length=40)
+    record_type: str = Field(max_length=40)
+    record_id: str = Field(max_length=32)
+    conference_id: str | None = Field(default=None, max_length=32, index=True)
+    before: str | None = None
+    after: str | None = None
+
+
+class Setting(SQLModel, table=True):
+    """A rule or preference that each area's procedures set differently (JSON value)."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+    updated_at: datetime = Field(default_factory=now)

@@ -1,0 +1,74 @@
+"""Help: what SIU Desk is for, how to move around, and every key of the screen beneath.
+
+The key list is read from the live bindings, so it can never disagree with the footer.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+from siu_tui.widgets.text import cell
+
+INTRO = (
+    "SIU Desk books and tracks Child Protection Conferences for the Safeguarding & "
+    "Improvement Unit. Move between sections with the keys below; Ctrl+P finds any command "
+    "by name. Dates are typed as DD/MM/YYYY."
+)
+
+
+def describe_key(key: str) -> str:
+    names = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "tab": "Tab"}
+    return " / ".join(
+        names.get(k, k.replace("ctrl+", "Ctrl+").upper() if len(k) > 1 else k)
+        for k in key.split(",")
+    )
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss_help", "Close", tooltip="Close help", id="help-close"),
+    ]
+
+    def __init__(self, beneath: Screen[object]) -> None:
+        super().__init__()
+        self.beneath = beneath
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog"):
+            yield Static("SIU Desk · Help", id="help-title", markup=False)
+            yield Static(INTRO, id="help-intro", markup=False)
+            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            yield Static("Esc closes this help.", id="help-footer", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Key", "Does", "Details")
+        seen: set[str] = set()
+        screen_bindings = getattr(self.beneath, "BINDINGS", [])
+        for source in (screen_bindings, self.app.BINDINGS):
+            for binding in source:
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                if binding.key in seen:
+                    continue
+                seen.add(binding.key)
+                table.add_row(
+                    cell(describe_key(binding.key)),
+                    cell(binding.description),
+                    cell(binding.tooltip),
+                )
+        table.add_row(cell("Ctrl+P"), cell("Commands"), cell("Find any command by name"))
+        table.add_row(
+            cell("Tab / Shift+Tab"), cell("Next / previous"), cell("Move between lists and fields")
+        )
+        table.add_row(cell("↑ ↓ / j k"), cell("Move"), cell("Move the highlight in a list"))
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

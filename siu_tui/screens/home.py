@@ -1,0 +1,157 @@
+"""The home screen: what a clerk needs at nine in the morning.
+
+Today's conferences, the rest of the week, and what needs attention (conferences booked past
+their deadline, stood-down ones not re-booked, minutes and challenge responses overdue, e-mail
+that could not be sent). Everything is loaded in a worker; the screen is drawn at once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from siu_tui.clock import today
+from siu_tui.widgets.text import cell, cell_right
+
+if TYPE_CHECKING:
+    from siu_tui.services.home import ConferenceRow, HomeSummary
+
+CONFERENCE_COLUMNS = (
+    "Date",
+    "Time",
+    "Type",
+    "Family",
+    "Children",
+    "Chair",
+    "Venue",
+    "Status",
+    "Deadline",
+    "Days left",
+)
+
+
+def conference_cells(row: ConferenceRow) -> list[object]:
+    late = row.date > row.deadline
+    days = row.days_left
+    days_style = "bold red" if days < 0 or late else ("yellow" if days <= 3 else "")
+    return [
+        cell(row.date),
+        cell(row.start_time),
+        cell(row.type_label),
+        cell(row.family),
+        cell_right(row.children),
+        cell(row.chair),
+        cell(row.venue),
+        cell(row.status),
+        cell(row.deadline, "bold red" if late else ""),
+        cell_right("late" if late and days < 0 else days, days_style),
+    ]
+
+
+class HomeScreen(Screen[None]):
+    CSS_PATH = "home.tcss"
+    TITLE = "Home"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "r",
+            "refresh_data",
+            "Refresh",
+            tooltip="Read the latest from the database",
+            id="home-refresh",
+        ),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="home-body"):
+            yield Static("", id="today-title", classes="section-title", markup=False)
+            yield DataTable(id="today", cursor_type="row", zebra_stripes=True)
+            yield Static("No conferences today.", id="today-empty", classes="empty")
+            yield Static("", id="week-title", classes="section-title", markup=False)
+            yield DataTable(id="week", cursor_type="row", zebra_stripes=True)
+            yield Static("No conferences this week.", id="week-empty", classes="empty")
+            yield Static(
+                "Needs attention", id="attention-title", classes="section-title", markup=False
+            )
+            yield DataTable(id="attention", cursor_type="row", zebra_stripes=True)
+            yield Static("Nothing needs attention.", id="attention-empty", classes="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for table_id in ("today", "week"):
+            self.query_one(f"#{table_id}", DataTable).add_columns(*CONFERENCE_COLUMNS)
+        self.query_one("#attention", DataTable).add_columns("What", "When", "Family", "Detail")
+        self.query_one("#home-body").loading = True
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if not self.query_one("#home-body").loading:
+            self.load()
+
+    def action_refresh_data(self) -> None:
+        self.load()
+
+    def action_cursor_down(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_up()
+
+    @work(thread=True, exclusive=True, group="home", exit_on_error=False)
+    def load(self) -> None:
+        from siu_tui.services.home import home_summary
+
+        try:
+            summary = home_summary(self.app.desk(), today())  # type: ignore[attr-defined]
+        finally:
+            self.app.call_from_thread(setattr, self.query_one("#home-body"), "loading", False)
+        self.app.call_from_thread(self.show_summary, summary)
+
+    def show_summary(self, summary: HomeSummary) -> None:
+        day = summary.today
+        monday = day - timedelta(days=day.weekday())
+        self.query_one("#today-title", Static).update(
+            f"Today · {day:%A} {day.day} {day:%B %Y} · {len(summary.todays)} conference(s)"
+        )
+        self.query_one("#week-title", Static).update(
+            f"This week · {monday.day} {monday:%B} – {(monday + timedelta(days=4)).day} "
+            f"{monday + timedelta(days=4):%B %Y} · {len(summary.week)} conference(s)"
+        )
+        more = summary.attention_total - len(summary.attention)
+        self.query_one("#attention-title", Static).update(
+            f"Needs attention · {summary.attention_total}"
+            + (f" (showing {len(summary.attention)})" if more > 0 else "")
+        )
+        self._fill(
+            "today", [conference_cells(r) for r in summary.todays], [r.id for r in summary.todays]
+        )
+        self._fill(
+            "week", [conference_cells(r) for r in summary.week], [r.id for r in summary.week]
+        )
+        self._fill(
+            "attention",
+            [
+                [cell(a.kind, "bold"), cell(a.when), cell(a.family), cell(a.detail)]
+                for a in summary.attention
+            ],
+            [None] * len(summary.attention),
+        )
+
+    def _fill(self, table_id: str, rows: list[list[object]], keys: list[str | None]) -> None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        table.clear()
+        for n, (cells, key) in enumerate(zip(rows, keys, strict=True)):
+            table.add_row(*cells, key=key or f"row-{n}")
+        table.display = bool(rows)
+        self.query_one(f"#{table_id}-empty").display = not rows

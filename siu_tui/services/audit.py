@@ -1,0 +1,120 @@
+"""The audit trail: every write leaves who, when, which record, before and after.
+
+Events are only ever inserted; nothing in SIU Desk updates or deletes one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlmodel import Session, SQLModel, col, select
+
+from siu_tui.clock import now
+from siu_tui.db.engine import Store
+from siu_tui.db.models import AuditEvent
+
+
+def snapshot(record: SQLModel) -> dict[str, Any]:
+    """The record's column values as JSON-safe data."""
+    out: dict[str, Any] = {}
+    for column in record.__table__.columns:  # type: ignore[attr-defined]
+        value = getattr(record, column.key)
+        if isinstance(value, datetime | date | time):
+            value = value.isoformat()
+        out[column.key] = value
+    return out
+
+
+def _dump(data: dict[str, Any] | None) -> str | None:
+    return None if data is None else json.dumps(data, sort_keys=True, default=str)
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    target: SQLModel,
+    *,
+    before: dict[str, Any] | None = None,
+    conference_id: str | None = None,
+) -> AuditEvent:
+    """Add an audit event to the caller's transaction (so it commits, or not, with the change)."""
+    session.flush()
+    after = snapshot(target) if action != "delete" else None
+    if before is not None and after is not None:
+        changed = {k for k in after if before.get(k) != after.get(k)}
+        before = {k: before.get(k) for k in sorted(changed)}
+        after = {k: after[k] for k in sorted(changed)}
+    event = AuditEvent(
+        at=now(),
+        actor=actor,
+        action=action,
+        record_type=target.__tablename__,  # type: ignore[attr-defined]
+        record_id=getattr(target, "id", None) or getattr(target, "key", ""),
+        conference_id=conference_id,
+        before=_dump(before),
+        after=_dump(after),
+    )
+    session.add(event)
+    return event
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    id: str
+    at: datetime
+    actor: str
+    action: str
+    record_type: str
+    record_id: str
+    changes: str
+
+
+def describe_changes(before: str | None, after: str | None) -> str:
+    """One line a person can read: ``field: old → new`` for each change."""
+    old = json.loads(before) if before else {}
+    new = json.loads(after) if after else {}
+    keys = [k for k in (new or old) if k not in {"id", "created_at", "updated_at"}]
+    parts = []
+    for key in keys:
+        if key in old:
+            parts.append(f"{key}: {old.get(key)} → {new.get(key)}")
+        else:
+            parts.append(f"{key}: {new.get(key)}")
+    return "; ".join(parts)
+
+
+def audit_page(
+    store: Store,
+    *,
+    before: tuple[datetime, str] | None = None,
+    limit: int = 200,
+    conference_id: str | None = None,
+) -> list[AuditRow]:
+    """Newest first, one page at a time: pass the last row's (at, id) to get the next page."""
+    query = select(AuditEvent)
+    if conference_id is not None:
+        query = query.where(AuditEvent.conference_id == conference_id)
+    if before is not None:
+        at, event_id = before
+        query = query.where(
+            (col(AuditEvent.at) < at)
+            | ((col(AuditEvent.at) == at) & (col(AuditEvent.id) < event_id))
+        )
+    query = query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(limit)
+    with store.read() as session:
+        return [
+            AuditRow(
+                e.id,
+                e.at,
+                e.actor,
+                e.action,
+                e.record_type,
+                e.record_id,
+                describe_changes(e.before, e.after),
+            )
+            for e in session.exec(query)
+        ]

@@ -1,0 +1,213 @@
+"""What the home screen shows: today's and this week's conferences, and what needs attention.
+
+Each list is a bounded query on an indexed column, so the home screen costs the same on a
+database of a hundred conferences or of a hundred thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from siu_tui.db.models import (
+    Challenge,
+    Conference,
+    ConferenceChild,
+    Family,
+    Minutes,
+    OutboxMessage,
+    Staff,
+    StandDown,
+)
+from siu_tui.domain.codes import (
+    ConferenceStatus,
+    ConferenceType,
+    MinutesStage,
+    OutboxState,
+    Reason,
+)
+from siu_tui.domain.periods import week_of
+from siu_tui.domain.workingdays import working_days_between
+from siu_tui.services.context import Desk
+
+ATTENTION_LIMIT = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceRow:
+    id: str
+    reference: str
+    date: date
+    start_time: time
+    type_label: str
+    family: str
+    children: int
+    chair: str
+    venue: str
+    status: str
+    deadline: date
+    days_left: int
+
+    @property
+    def late(self) -> bool:
+        return self.date > self.deadline
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionItem:
+    kind: str
+    when: date
+    family: str
+    detail: str
+    conference_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HomeSummary:
+    today: date
+    todays: list[ConferenceRow]
+    week: list[ConferenceRow]
+    attention: list[AttentionItem]
+    attention_total: int
+    total_conferences: int
+
+
+def _conference_rows(session: Session, start: date, end: date, today: date) -> list[ConferenceRow]:
+    chair = aliased(Staff)
+    children = (
+        select(func.count())
+        .where(ConferenceChild.conference_id == Conference.id)
+        .correlate(Conference)
+        .scalar_subquery()
+    )
+    query = (
+        select(Conference, Family.name, chair.name, children)
+        .join(Family, col(Family.id) == Conference.family_id)
+        .outerjoin(chair, col(chair.id) == Conference.chair_id)
+        .where(col(Conference.date) >= start, col(Conference.date) <= end)
+        .where(col(Conference.status).in_([ConferenceStatus.BOOKED, ConferenceStatus.HELD]))
+        .order_by(col(Conference.date), col(Conference.start_time), col(Conference.id))
+        .limit(500)
+    )
+    rows = []
+    for conf, family, chair_name, n_children in session.exec(query):
+        rows.append(
+            ConferenceRow(
+                id=conf.id,
+                reference=conf.reference,
+                date=conf.date,
+                start_time=conf.start_time,
+                type_label=ConferenceType(conf.type).label,
+                family=family,
+                children=n_children,
+                chair=chair_name or "—",
+                venue=conf.venue or "",
+                status=ConferenceStatus(conf.status).label,
+                deadline=conf.deadline,
+                days_left=working_days_between(today, conf.deadline),
+            )
+        )
+    return rows
+
+
+def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]:
+    items: list[AttentionItem] = []
+    total = 0
+
+    overdue = (
+        select(Conference.id, Conference.date, Conference.deadline, Family.name)
+        .join(Family, col(Family.id) == Conference.family_id)
+        .where(Conference.status == ConferenceStatus.BOOKED.value)
+        .where(col(Conference.deadline) < today)
+    )
+    total += session.exec(select(func.count()).select_from(overdue.subquery())).one()
+    for cid, when, deadline, family in session.exec(
+        overdue.order_by(col(Conference.deadline)).limit(ATTENTION_LIMIT)
+    ):
+        items.append(
+            AttentionItem(
+                "Past deadline",
+                when,
+                family,
+                f"Booked for {when:%d/%m/%Y}; deadline was {deadline:%d/%m/%Y}",
+                cid,
+            )
+        )
+
+    not_rebooked = (
+        select(Conference.id, Conference.date, Family.name, StandDown.reason)
+        .join(StandDown, col(StandDown.conference_id) == Conference.id)
+        .join(Family, col(Family.id) == Conference.family_id)
+        .where(col(StandDown.rebooked_conference_id).is_(None))
+    )
+    total += session.exec(select(func.count()).select_from(not_rebooked.subquery())).one()
+    for cid, when, family, reason in session.exec(
+        not_rebooked.order_by(col(Conference.date).desc()).limit(ATTENTION_LIMIT)
+    ):
+        label = Reason(reason).label if reason in Reason._value2member_map_ else reason
+        items.append(AttentionItem("Stood down, not re-booked", when, family, label, cid))
+
+    minutes_late = (
+        select(Conference.id, Minutes.distribution_due, Family.name, Minutes.stage)
+        .join(Conference, col(Conference.id) == Minutes.conference_id)
+        .join(Family, col(Family.id) == Conference.family_id)
+        .where(col(Minutes.stage) != "distributed")
+        .where(col(Minutes.distribution_due) < today)
+    )
+    total += session.exec(select(func.count()).select_from(minutes_late.subquery())).one()
+    for cid, due, family, stage in session.exec(
+        minutes_late.order_by(col(Minutes.distribution_due)).limit(ATTENTION_LIMIT)
+    ):
+        items.append(
+            AttentionItem(
+                "Minutes overdue",
+                due,
+                family,
+                f"Due {due:%d/%m/%Y}; {MinutesStage(stage).label.lower()}",
+                cid,
+            )
+        )
+
+    challenges = (
+        select(Challenge.conference_id, Challenge.response_due, Family.name, Challenge.level)
+        .join(Family, col(Family.id) == Challenge.family_id)
+        .where(col(Challenge.resolved_on).is_(None))
+        .where(col(Challenge.response_due) < today)
+    )
+    total += session.exec(select(func.count()).select_from(challenges.subquery())).one()
+    for cid, due, family, _level in session.exec(
+        challenges.order_by(col(Challenge.response_due)).limit(ATTENTION_LIMIT)
+    ):
+        items.append(
+            AttentionItem("Challenge response overdue", due, family, f"Due {due:%d/%m/%Y}", cid)
+        )
+
+    failed = session.exec(
+        select(func.count()).where(OutboxMessage.state == OutboxState.FAILED.value)
+    ).one()
+    if failed:
+        total += failed
+        items.append(
+            AttentionItem("E-mail not sent", today, "", f"{failed} message(s) failed", None)
+        )
+    return items, total
+
+
+def home_summary(desk: Desk, today: date) -> HomeSummary:
+    week = week_of(today)
+    with desk.store.read() as session:
+        week_rows = _conference_rows(session, week.start, week.end, today)
+        attention, attention_total = _attention(session, today)
+        total = session.exec(select(func.count()).select_from(Conference)).one()
+    return HomeSummary(
+        today=today,
+        todays=[r for r in week_rows if r.date == today],
+        week=week_rows,
+        attention=attention,
+        attention_total=attention_total,
+        total_conferences=total,
+    )

@@ -1,0 +1,157 @@
+"""Staff, families and children: the people conferences are booked for and by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import col, select
+
+from siu_tui.db.models import Child, Family, Staff
+from siu_tui.domain.codes import ETHNICITIES, Role, Sex
+from siu_tui.domain.references import normalise_case_reference, validate_email
+from siu_tui.services import audit
+from siu_tui.services.context import Desk
+from siu_tui.services.errors import ValidationError
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRow:
+    id: str
+    name: str
+    role: str
+    email: str | None
+    active: bool
+
+
+def add_staff(desk: Desk, name: str, role: str, email: str | None = None) -> str:
+    errors: dict[str, str] = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = "Enter the person's name"
+    try:
+        role = Role.parse(role).value
+    except ValueError as exc:
+        errors["role"] = str(exc)
+    if email:
+        try:
+            email = validate_email(email)
+        except ValueError as exc:
+            errors["email"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    with desk.store.write() as session:
+        staff = Staff(name=name, role=role, email=email or None)
+        session.add(staff)
+        audit.record(session, desk.actor, "create", staff)
+        return staff.id
+
+
+def list_staff(desk: Desk, role: str | None = None, *, active_only: bool = True) -> list[StaffRow]:
+    query = select(Staff).order_by(col(Staff.name))
+    if role:
+        query = query.where(Staff.role == role)
+    if active_only:
+        query = query.where(col(Staff.active).is_(True))
+    with desk.store.read() as session:
+        return [StaffRow(s.id, s.name, s.role, s.email, s.active) for s in session.exec(query)]
+
+
+def create_family(
+    desk: Desk,
+    reference: str,
+    name: str,
+    *,
+    locality_team: str | None = None,
+    social_worker: str | None = None,
+    social_worker_email: str | None = None,
+    team_manager: str | None = None,
+    team_manager_email: str | None = None,
+) -> str:
+    errors: dict[str, str] = {}
+    reference, name = reference.strip().upper(), name.strip()
+    if not reference:
+        errors["reference"] = "Enter the family reference"
+    if not name:
+        errors["name"] = "Enter the family name"
+    for field, value in (
+        ("social_worker_email", social_worker_email),
+        ("team_manager_email", team_manager_email),
+    ):
+        if value:
+            try:
+                validate_email(value)
+            except ValueError as exc:
+                errors[field] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    with desk.store.write() as session:
+        if session.exec(select(Family.id).where(Family.reference == reference)).first():
+            raise ValidationError.single("reference", f"Family {reference} already exists")
+        family = Family(
+            reference=reference,
+            name=name,
+            locality_team=locality_team,
+            social_worker=social_worker,
+            social_worker_email=social_worker_email or None,
+            team_manager=team_manager,
+            team_manager_email=team_manager_email or None,
+        )
+        session.add(family)
+        audit.record(session, desk.actor, "create", family)
+        return family.id
+
+
+def add_child(
+    desk: Desk,
+    family_id: str,
+    case_reference: str,
+    first_name: str,
+    last_name: str,
+    *,
+    date_of_birth: date | None = None,
+    expected_date_of_birth: date | None = None,
+    sex: str = "U",
+    ethnicity: str | None = None,
+) -> str:
+    errors: dict[str, str] = {}
+    try:
+        case_reference = normalise_case_reference(case_reference)
+    except ValueError as exc:
+        errors["case_reference"] = str(exc)
+    if not first_name.strip():
+        errors["first_name"] = "Enter a first name (or 'Unborn')"
+    if not last_name.strip():
+        errors["last_name"] = "Enter a last name"
+    if date_of_birth is None and expected_date_of_birth is None:
+        errors["date_of_birth"] = "Enter a date of birth or an expected date of birth"
+    try:
+        sex = Sex.parse(sex).value
+    except ValueError as exc:
+        errors["sex"] = str(exc)
+    if date_of_birth is None and sex != "U":
+        errors["sex"] = "An unborn child's sex is recorded as U (unknown)"
+    if ethnicity and ethnicity.strip().upper() not in ETHNICITIES:
+        errors["ethnicity"] = f"{ethnicity!r} is not a DfE ethnicity code"
+    if errors:
+        raise ValidationError(errors)
+    with desk.store.write() as session:
+        if session.get(Family, family_id) is None:
+            raise ValidationError.single("family", "That family is no longer on record")
+        if session.exec(select(Child.id).where(Child.case_reference == case_reference)).first():
+            raise ValidationError.single(
+                "case_reference", f"Case reference {case_reference} belongs to another child"
+            )
+        child = Child(
+            case_reference=case_reference,
+            family_id=family_id,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            date_of_birth=date_of_birth,
+            expected_date_of_birth=expected_date_of_birth,
+            sex=sex,
+            ethnicity=ethnicity.strip().upper() if ethnicity else None,
+        )
+        session.add(child)
+        audit.record(session, desk.actor, "create", child)
+        return child.id
