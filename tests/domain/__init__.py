@@ -1,0 +1,1 @@
+"""Tests of the pure rules; a package so module names cannot clash with other test folders."""
