@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -23,6 +24,7 @@ from siu_tui.screens.audit import AuditScreen
 from siu_tui.screens.help import HelpScreen
 from siu_tui.screens.home import HomeScreen
 from siu_tui.screens.settings import SettingsScreen
+from siu_tui.sections import SECTIONS
 
 if TYPE_CHECKING:
     from siu_tui.services.context import Desk
@@ -32,19 +34,11 @@ class DeskUnavailable(Exception):
     """The database could not be opened; the message says why, for the clerk."""
 
 
-SECTIONS: dict[str, tuple[str, str, str]] = {
-    # mode: (key, title, what it is for)
-    "home": ("h", "Home", "Today's and this week's conferences, and what needs attention"),
-    "audit": ("a", "Audit trail", "Every change, who made it and when"),
-    "settings": ("s", "Settings", "The unit's timescales and rules, and where data is kept"),
-}
-
-
 class SIUApp(App[None]):
     """SIU Desk. ``SIUApp(database_url=...)`` opens any database, for tests and benchmarks."""
 
     TITLE = "SIU Desk"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {SIUCommands}
     MODES: ClassVar[dict[str, Any]] = {
         "home": HomeScreen,
@@ -80,11 +74,12 @@ class SIUApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.user
-        self.open_desk()
 
     def on_ready(self) -> None:
         elapsed = (time.perf_counter() - siu_tui.STARTED_AT) * 1000
         self.log.info(f"SIU Desk started in {elapsed:.0f} ms")
+        # Only now: importing SQLAlchemy in a thread would still slow the first paint (the GIL).
+        self.open_desk()
 
     @work(thread=True, exclusive=True, group="desk", exit_on_error=False)
     def open_desk(self) -> None:
@@ -131,6 +126,29 @@ class SIUApp(App[None]):
             save_setting(desk, "theme", theme)
 
     # -- errors ------------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug closes the app with a sentence, never a traceback (which can show case data).
+
+        The stack, without messages or values, goes to the crash log for the developers.
+        """
+        from rich.text import Text
+
+        from siu_tui.crash import record_crash
+
+        self._return_code = 1
+        if self._exception is None:  # pilot re-raises it in tests
+            self._exception = error
+            self._exception_event.set()
+        where = record_crash(error)
+        self.bell()
+        self._exit_renderables.append(
+            Text(
+                f"SIU Desk hit a problem ({type(error).__name__}) and had to close. "
+                f"Everything already saved is safe. Details for support: {where}"
+            )
+        )
+        self._close_messages_no_wait()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

@@ -11,7 +11,7 @@ class SIUCommands(Provider):
     """Sections of the app, then the current screen's own actions (from its bindings)."""
 
     def _commands(self) -> list[tuple[str, str, str]]:
-        from siu_tui.app import SECTIONS
+        from siu_tui.sections import SECTIONS
 
         commands = [
             (f"Go to {title}", about, f"app.go('{mode}')")

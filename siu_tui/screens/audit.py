@@ -6,14 +6,15 @@ page, so the screen opens as fast on a year of changes as on a day's.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from siu_tui.screens.base import SIUScreen
 from siu_tui.widgets.text import cell
 
 if TYPE_CHECKING:
@@ -22,9 +23,9 @@ if TYPE_CHECKING:
 PAGE = 200
 
 
-class AuditScreen(Screen[None]):
-    CSS_PATH = "audit.tcss"
-    TITLE = "Audit trail"
+class AuditScreen(SIUScreen):
+    CSS_PATH = Path(__file__).with_name("audit.tcss")
+    TITLE = "SIU Desk · Audit trail"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "r",
@@ -95,7 +96,7 @@ class AuditScreen(Screen[None]):
                 cell(row.at),
                 cell(row.actor),
                 cell(row.action),
-                cell(f"{row.record_type} {row.record_id[-8:]}"),
+                cell(row.record_type.replace("_", " ")),
                 cell(row.changes),
                 key=row.id,
             )

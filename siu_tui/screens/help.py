@@ -5,14 +5,17 @@ The key list is read from the live bindings, so it can never disagree with the f
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from siu_tui.screens.base import SIUModal
+from siu_tui.sections import SECTIONS
 from siu_tui.widgets.text import cell
 
 INTRO = (
@@ -30,10 +33,21 @@ def describe_key(key: str) -> str:
     )
 
 
-class HelpScreen(ModalScreen[None]):
-    CSS_PATH = "help.tcss"
+class HelpScreen(SIUModal[None]):
+    CSS_PATH = Path(__file__).with_name("help.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss_help", "Close", tooltip="Close help", id="help-close"),
+        Binding(
+            "escape,q,f1,question_mark",
+            "dismiss_help",
+            "Close",
+            tooltip="Close help",
+            id="help-close",
+        ),
+        # A modal screen hides the app's keys, so the section keys are repeated here.
+        *[
+            Binding(key, f"app.go('{mode}')", title, show=False)
+            for mode, (key, title, _about) in SECTIONS.items()
+        ],
     ]
 
     def __init__(self, beneath: Screen[object]) -> None:
@@ -52,7 +66,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns("Key", "Does", "Details")
         seen: set[str] = set()
         screen_bindings = getattr(self.beneath, "BINDINGS", [])
-        for source in (screen_bindings, self.app.BINDINGS):
+        for source in (screen_bindings, self.app.BINDINGS):  # the screen's own keys first
             for binding in source:
                 if not isinstance(binding, Binding) or not binding.description:
                     continue

@@ -8,16 +8,17 @@ that could not be sent). Everything is loaded in a worker; the screen is drawn a
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from siu_tui.clock import today
+from siu_tui.screens.base import SIUScreen
 from siu_tui.widgets.text import cell, cell_right
 
 if TYPE_CHECKING:
@@ -55,9 +56,9 @@ def conference_cells(row: ConferenceRow) -> list[object]:
     ]
 
 
-class HomeScreen(Screen[None]):
-    CSS_PATH = "home.tcss"
-    TITLE = "Home"
+class HomeScreen(SIUScreen):
+    CSS_PATH = Path(__file__).with_name("home.tcss")
+    TITLE = "SIU Desk · Home"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "r",

@@ -6,25 +6,26 @@ procedures differ; a change is checked before it is saved and lands in the audit
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
 from siu_tui.config import sqlite_path
+from siu_tui.screens.base import SIUModal, SIUScreen
 from siu_tui.widgets.text import cell, cell_right, plain
 
 if TYPE_CHECKING:
     from siu_tui.services.settings import SettingRow
 
 
-class SettingsScreen(Screen[None]):
-    CSS_PATH = "settings.tcss"
-    TITLE = "Settings"
+class SettingsScreen(SIUScreen):
+    CSS_PATH = Path(__file__).with_name("settings.tcss")
+    TITLE = "SIU Desk · Settings"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "enter,e",
@@ -110,7 +111,7 @@ class SettingsScreen(Screen[None]):
             self.app.push_screen(EditSetting(row), lambda saved: saved and self.load())
 
 
-class EditSetting(ModalScreen[bool]):
+class EditSetting(SIUModal[bool]):
     """Change one setting; a bad value is explained under the field and nothing is saved."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

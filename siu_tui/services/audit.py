@@ -77,7 +77,11 @@ def describe_changes(before: str | None, after: str | None) -> str:
     """One line a person can read: ``field: old → new`` for each change."""
     old = json.loads(before) if before else {}
     new = json.loads(after) if after else {}
-    keys = [k for k in (new or old) if k not in {"id", "created_at", "updated_at"}]
+    keys = [
+        k
+        for k in (new or old)
+        if k not in {"id", "created_at", "updated_at"} and not k.endswith("_id")
+    ]
     parts = []
     for key in keys:
         if key in old:

@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench` on data made by `siu demo --conferences N`."""

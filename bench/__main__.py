@@ -1,0 +1,76 @@
+"""`make bench`: start-up against a bare Textual app, and sample-data generation speed.
+
+Start-up is timed from outside, process start to exit, median of several runs, on a
+100,000-conference demo database (made once with `siu demo` and kept in bench/.data).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DATA = HERE / ".data"
+CONFERENCES = int(os.environ.get("BENCH_CONFERENCES", "100000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+
+def demo_database() -> str:
+    path = DATA / f"demo-{CONFERENCES}.db"
+    if not path.exists():
+        DATA.mkdir(exist_ok=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "siu_tui.cli",
+                "demo",
+                "--conferences",
+                str(CONFERENCES),
+                "--db",
+                str(path),
+            ],
+            check=True,
+        )
+        print(f"siu demo --conferences {CONFERENCES}: {time.perf_counter() - started:.1f} s")
+    return f"sqlite:///{path.resolve()}"
+
+
+def timed(*args: str) -> float:
+    runs = []
+    env = {**os.environ, "SIU_TODAY": os.environ.get("SIU_TODAY", "")}
+    if not env["SIU_TODAY"]:
+        env.pop("SIU_TODAY")
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bench.startup_probe", *args],
+            check=True,
+            capture_output=True,
+            env=env,
+            cwd=HERE.parent,
+        )
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    url = demo_database()
+    bare = timed("bare")
+    first = timed("siu-first", url)
+    data = timed("siu-data", url)
+    print(f"bare Textual app, 1,000-row table:   {bare * 1000:7.0f} ms")
+    print(
+        f"SIU Desk, first screen:              {first * 1000:7.0f} ms  ({first / bare:.2f}x bare)"
+    )
+    print(f"SIU Desk, home screen with data:     {data * 1000:7.0f} ms  ({data / bare:.2f}x bare)")
+    print(f"(median of {RUNS} runs each, {CONFERENCES:,} conferences, process start to ready)")
+
+
+if __name__ == "__main__":
+    main()

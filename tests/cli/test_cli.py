@@ -1,0 +1,177 @@
+"""The `siu` command as a clerk or administrator uses it: answers, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from siu_tui.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("conference_type", "trigger", "deadline"),
+    [
+        # 15 working days over Christmas: 25 Dec (Fri), 28 Dec (substitute Boxing Day), 1 Jan.
+        ("initial", "2026-12-14", "2027-01-07"),
+        # Across Easter 2026 (Good Friday 3 April, Easter Monday 6 April).
+        ("initial_pre_birth", "2026-03-20", "2026-04-14"),
+        # Across the State Funeral bank holiday, 19 September 2022.
+        ("initial_transfer_in", "2022-09-09", "2022-10-03"),
+        # Across the early May bank holiday and the Coronation, 1 and 8 May 2023.
+        ("initial_reconvened", "2023-04-28", "2023-05-23"),
+        # Across a month end.
+        ("initial", "2026-01-26", "2026-02-16"),
+        # DD/MM/YYYY is accepted too.
+        ("initial", "14/12/2026", "2027-01-07"),
+        # 3 months lands on Sunday 28 February 2027: the last working day before.
+        ("first_review", "2026-11-30", "2027-02-26"),
+        # 3 months lands on the summer bank holiday, Monday 31 August 2026.
+        ("first_review", "2026-05-31", "2026-08-28"),
+        # 31 August + 6 months is clamped to 28 February 2027 (a Sunday).
+        ("subsequent_review", "2026-08-31", "2027-02-26"),
+        # 6 months lands on Christmas Day 2025 (a Thursday).
+        ("subsequent_review", "2025-06-25", "2025-12-24"),
+    ],
+)
+def test_timescale_prints_the_deadline(
+    capsys: pytest.CaptureFixture[str], conference_type: str, trigger: str, deadline: str
+) -> None:
+    assert run(capsys, "timescale", conference_type, trigger) == (0, deadline + "\n", "")
+
+
+def test_timescale_after_a_pre_birth_conference_caps_at_ten_working_days_after_birth(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 3 months from 2 March 2026 is 2 June; born Monday 4 May, 10 working days later is 18 May.
+    code, out, _ = run(
+        capsys, "timescale", "first_review", "2026-03-02", "--birth-date", "2026-05-04"
+    )
+    assert (code, out) == (0, "2026-05-18\n")
+
+
+@pytest.mark.parametrize(
+    ("conference_type", "held", "parents", "chair"),
+    [
+        ("initial", "2026-12-29", "2026-12-23", "2026-12-24"),
+        ("first_review", "2026-12-29", "2026-12-22", "2026-12-22"),
+        ("initial_pre_birth", "2026-04-07", "2026-04-01", "2026-04-02"),
+        ("subsequent_review", "2026-11-30", "2026-11-25", "2026-11-25"),
+    ],
+)
+def test_report_deadlines(
+    capsys: pytest.CaptureFixture[str], conference_type: str, held: str, parents: str, chair: str
+) -> None:
+    code, out, err = run(capsys, "report-deadlines", conference_type, held)
+    assert (code, err) == (0, "")
+    assert out == f"parents: {parents}\nchair: {chair}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "complaint"),
+    [
+        (["timescale", "initial", "2026-02-30"], "2026-02-30 is not a real date"),
+        (["timescale", "initial", "soon"], "'soon' is not a date"),
+        (["timescale", "annual", "2026-02-03"], "unknown conference type 'annual'"),
+        (["timescale", "initial"], "Missing argument"),
+        (["report-deadlines", "first_review", "31/04/2026"], "31/04/2026 is not a real date"),
+        (["report-deadlines", "review", "2026-01-01"], "unknown conference type 'review'"),
+        (["demo", "--conferences", "none"], "'none' is not a valid integer"),
+        (["no-such-command"], "No such command"),
+        (["--demo", "--db", "x.db"], "cannot be used together"),
+    ],
+)
+def test_bad_arguments_get_one_line_and_status_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], complaint: str
+) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("siu: ")
+    assert complaint in err
+    assert "Traceback" not in err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("siu, version ")
+
+
+def test_timescale_uses_the_databases_own_settings(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from siu_tui.services.context import Desk
+    from siu_tui.services.settings import save_setting
+
+    db = tmp_path / "unit.db"
+    desk = Desk.open(f"sqlite:///{db}", "admin")
+    save_setting(desk, "initial_working_days", 10)
+    desk.close()
+    # 10 working days from Monday 14 December 2026 (25 and 28 December are bank holidays).
+    assert run(capsys, "--db", str(db), "timescale", "initial", "2026-12-14") == (
+        0,
+        "2026-12-30\n",
+        "",
+    )
+
+
+def test_db_upgrade_and_check(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from siu_tui.db.engine import Store
+    from siu_tui.db.migrate import HEAD_REVISION, upgrade
+
+    db = tmp_path / "old.db"
+    store = Store(f"sqlite:///{db}")
+    upgrade(store, "0001_initial")
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO staff (id, name, role, active) VALUES ('s1', 'Ada Chair', 'iro', 1)"
+        )
+    store.dispose()
+
+    code, out, _ = run(capsys, "db", "check", "--db", str(db))
+    assert code == 1 and "PROBLEM schema version 0001_initial" in out
+
+    code, out, _ = run(capsys, "db", "upgrade", "--db", str(db))
+    assert code == 0 and f"Upgraded from 0001_initial to {HEAD_REVISION}" in out
+    assert "previous copy is kept at" in out
+    assert list(tmp_path.glob("old.db.before-0001_initial-*.bak"))
+
+    code, out, _ = run(capsys, "db", "upgrade", "--db", str(db))
+    assert code == 0 and "Already up to date" in out
+
+    code, out, _ = run(capsys, "db", "check", "--db", str(db))
+    assert code == 0 and "PROBLEM" not in out and "file integrity: ok" in out
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT name FROM staff").fetchall() == [("Ada Chair",)]
+
+
+def test_db_check_on_a_missing_file_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "db", "check", "--db", str(tmp_path / "nowhere.db"))
+    assert code == 1 and err.startswith("siu: no database at") and err.count("\n") == 1
+
+
+def test_the_installed_command_runs_in_its_own_process(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "siu_tui.cli", "timescale", "subsequent_review", "2026-02-30"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == "siu: Invalid value for 'DATE': 2026-02-30 is not a real date\n"

@@ -1,0 +1,86 @@
+"""A small, hand-made database for driving the app: known names, dates and problems."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, time
+
+import pytest
+from textual.pilot import Pilot
+
+from siu_tui.db.models import Conference, StandDown
+from siu_tui.services import booking, people
+from siu_tui.services.context import Desk
+
+MARKUP_FAMILIES = ("Smith [/x]", "[ @click=app.quit]x[/]")
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every worker has finished and the screen has redrawn."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def settled() -> Callable[[Pilot], Awaitable[None]]:
+    return settle
+
+
+def _book(desk: Desk, family: str, child: str, day: date, hour: int, **extra: object) -> str:
+    request = booking.BookingRequest(
+        family_id=family,
+        child_ids=[child],
+        conference_type=str(extra.pop("conference_type", "initial")),
+        date=day,
+        start_time=time(hour, 0),
+        trigger_date=extra.pop("trigger_date", date(2026, 11, 16)),  # type: ignore[arg-type]
+        venue="Conference Room 1",
+        **extra,  # type: ignore[arg-type]
+    )
+    return booking.book_conference(desk, request)
+
+
+@pytest.fixture
+def sample_url(db_url: str) -> str:
+    """Two families with markup-like names booked today, and things needing attention."""
+    desk = Desk.open(db_url, "fixture")
+    chair = people.add_staff(desk, "Ada Chair", "iro", "ada.chair@example.org")
+    clerk = people.add_staff(desk, "Cal Clerk", "clerk")
+    children = []
+    for n, name in enumerate((*MARKUP_FAMILIES, "Quillfeather")):
+        family = people.create_family(desk, f"DEMO-F{n}", name, locality_team="North")
+        child = people.add_child(
+            desk, family, f"DEMO{n}", "Robin", name, date_of_birth=date(2015, 3, 1), sex="F"
+        )
+        children.append((family, child))
+    (f1, c1), (f2, c2), (f3, c3) = children
+    _book(desk, f1, c1, date(2026, 11, 25), 10, chair_id=chair, clerk_id=clerk)
+    _book(desk, f2, c2, date(2026, 11, 25), 14, chair_id=chair, clerk_id=clerk)
+    _book(desk, f3, c3, date(2026, 11, 27), 9, chair_id=chair)
+    # Booked past its deadline: it needs a reason, and the home screen flags it.
+    _book(
+        desk,
+        f3,
+        c3,
+        date(2026, 11, 26),
+        11,
+        trigger_date=date(2026, 10, 1),
+        late_reason="resource_unavailable",
+    )
+    stood_id = _book(desk, f1, c1, date(2026, 11, 20), 10, trigger_date=date(2026, 11, 9))
+    with desk.store.write() as session:
+        conference = session.get(Conference, stood_id)
+        assert conference is not None
+        conference.status = "stood_down"
+        session.add(
+            StandDown(
+                conference_id=stood_id,
+                reason="not_quorate",
+                decided_by="chair",
+                decided_at=conference.created_at,
+                note="Police and school absent",
+            )
+        )
+    desk.close()
+    return db_url

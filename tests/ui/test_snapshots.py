@@ -1,0 +1,61 @@
+"""How the main screens look; run `pytest --snapshot-update` after a deliberate change."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from siu_tui.app import SIUApp
+
+from .conftest import settle
+
+SIZE = (130, 42)
+
+
+async def _settled(pilot: Pilot) -> None:
+    await settle(pilot)
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+
+
+def test_home(snap_compare, sample_url: str) -> None:
+    assert snap_compare(SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=_settled)
+
+
+def test_home_empty(snap_compare, db_url: str) -> None:
+    assert snap_compare(SIUApp(db_url, user="tester"), terminal_size=SIZE, run_before=_settled)
+
+
+def test_settings(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_setting_refused(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("enter", "end", "backspace", "backspace", "0", "enter")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_help(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
