@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 import siu_tui
 from siu_tui.commands import SIUCommands
 from siu_tui.config import current_user, default_database_url
+from siu_tui.errors import UserFacingError
 from siu_tui.screens.audit import AuditScreen
 from siu_tui.screens.help import HelpScreen
 from siu_tui.screens.home import HomeScreen
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from siu_tui.services.context import Desk
 
 
-class DeskUnavailable(Exception):
+class DeskUnavailable(UserFacingError):
     """The database could not be opened; the message says why, for the clerk."""
 
 
@@ -94,7 +95,11 @@ class SIUApp(App[None]):
             from siu_tui.crash import record_crash
 
             record_crash(exc)
-            self._desk_error = f"Could not open the database: {type(exc).__name__}: {exc}"
+            self._desk_error = (
+                str(exc)
+                if isinstance(exc, UserFacingError)
+                else f"Could not open the database: {type(exc).__name__}: {exc}"
+            )
             raise DeskUnavailable(self._desk_error) from exc
         finally:
             self._desk_ready.set()
@@ -158,9 +163,7 @@ class SIUApp(App[None]):
         self.report_error(event.worker.error)
 
     def report_error(self, error: BaseException) -> None:
-        from siu_tui.services.errors import ServiceError
-
-        if isinstance(error, ServiceError | DeskUnavailable):
+        if isinstance(error, UserFacingError):
             message = str(error)
         else:
             from siu_tui.crash import record_crash

@@ -15,6 +15,7 @@ import click
 
 from siu_tui import __version__
 from siu_tui.config import current_user, default_database_url, demo_database_url, sqlite_url
+from siu_tui.errors import UserFacingError
 
 DEMO_CONFERENCES = 2_000
 """How many conferences `siu --demo` makes on first use: a first look, made in seconds."""
@@ -273,6 +274,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(exc.format_message(), exc.exit_code)
     except KeyboardInterrupt:
         _fail("stopped", 130)
+    except UserFacingError as exc:
+        _fail(str(exc), 1)
     except Exception as exc:
         from siu_tui.crash import record_crash
 

@@ -16,6 +16,7 @@ from sqlalchemy import inspect, text
 
 from siu_tui.clock import now
 from siu_tui.db.engine import Store
+from siu_tui.errors import DatabaseTooNew
 
 HEAD_REVISION = "0002_list_indexes"
 """The newest migration; tests check it matches the scripts in migrations/versions."""
@@ -49,6 +50,12 @@ def script_head() -> str:
     head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     assert head is not None
     return head
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
 
 
 def current_revision(store: Store) -> str | None:
@@ -91,13 +98,31 @@ def upgrade(store: Store, revision: str = "head") -> UpgradeResult:
     target = HEAD_REVISION if revision == "head" else revision
     if before == target:
         return UpgradeResult(before, target, None)
+    if before is not None and before not in known_revisions():
+        raise DatabaseTooNew(
+            f"This database was upgraded by a newer SIU Desk (schema {before}); this one knows "
+            f"schemas up to {HEAD_REVISION}. Install the newer SIU Desk to open it."
+        )
     backup = None
     if store.path is not None and store.path.exists() and _has_tables(store):
         backup = backup_sqlite(store.path, before or "unversioned")
     config = alembic_config(store)
-    with store.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    with store.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild tables (copy, drop, rename); with foreign keys on, dropping
+            # a table others point to fails. The pragma is ignored inside a transaction, so it
+            # is set on the driver connection first, and the links are checked before commit.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("The upgrade would break links between records")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
     return UpgradeResult(before, current_revision(store) or target, backup)
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,35 +25,53 @@ from siu_tui.widgets.text import cell, cell_right
 if TYPE_CHECKING:
     from siu_tui.services.home import ConferenceRow, HomeSummary
 
-CONFERENCE_COLUMNS = (
-    "Date",
-    "Time",
-    "Type",
-    "Family",
-    "Children",
-    "Chair",
-    "Venue",
-    "Status",
-    "Deadline",
-    "Days left",
+# (heading, width): sized so both lists fit a 120-column terminal without scrolling sideways.
+TODAY_COLUMNS = (
+    ("Time", 5),
+    ("Type", 17),
+    ("Family", 18),
+    ("Ch", 2),
+    ("Chair", 16),
+    ("Venue", 18),
+    ("Status", 10),
+    ("Deadline", 10),
+    ("Left", 4),
+)
+WEEK_COLUMNS = (
+    ("When", 15),
+    ("Type", 17),
+    ("Family", 20),
+    ("Ch", 2),
+    ("Chair", 16),
+    ("Status", 10),
+    ("Deadline", 10),
+    ("Left", 4),
 )
 
 
-def conference_cells(row: ConferenceRow) -> list[object]:
-    late = row.date > row.deadline
-    days = row.days_left
-    days_style = "bold red" if days < 0 or late else ("yellow" if days <= 3 else "")
+def _left(row: ConferenceRow) -> Text:
+    """Working days to the deadline for a booked conference; "late" once it cannot be met."""
+    if row.status != "Booked":
+        return cell_right("")
+    if row.late:
+        return cell_right("late", "bold red")
+    style = "bold red" if row.days_left < 0 else ("yellow" if row.days_left <= 3 else "")
+    return cell_right(row.days_left, style)
+
+
+def conference_cells(row: ConferenceRow, *, week: bool) -> list[Text]:
+    first = cell(f"{row.date:%a %d/%m} {row.start_time:%H:%M}") if week else cell(row.start_time)
+    middle = [] if week else [cell(row.venue)]
     return [
-        cell(row.date),
-        cell(row.start_time),
+        first,
         cell(row.type_label),
         cell(row.family),
         cell_right(row.children),
         cell(row.chair),
-        cell(row.venue),
+        *middle,
         cell(row.status),
-        cell(row.deadline, "bold red" if late else ""),
-        cell_right("late" if late and days < 0 else days, days_style),
+        cell(row.deadline, "bold red" if row.late else ""),
+        _left(row),
     ]
 
 
@@ -88,9 +107,13 @@ class HomeScreen(SIUScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        for table_id in ("today", "week"):
-            self.query_one(f"#{table_id}", DataTable).add_columns(*CONFERENCE_COLUMNS)
-        self.query_one("#attention", DataTable).add_columns("What", "When", "Family", "Detail")
+        for table_id, columns in (("today", TODAY_COLUMNS), ("week", WEEK_COLUMNS)):
+            table = self.query_one(f"#{table_id}", DataTable)
+            for heading, width in columns:
+                table.add_column(heading, width=width)
+        attention = self.query_one("#attention", DataTable)
+        for heading, width in (("What", 26), ("When", 10), ("Family", 24), ("Detail", 44)):
+            attention.add_column(heading, width=width)
         self.query_one("#home-body").loading = True
         self.load()
 
@@ -135,10 +158,14 @@ class HomeScreen(SIUScreen):
             + (f" (showing {len(summary.attention)})" if more > 0 else "")
         )
         self._fill(
-            "today", [conference_cells(r) for r in summary.todays], [r.id for r in summary.todays]
+            "today",
+            [conference_cells(r, week=False) for r in summary.todays],
+            [r.id for r in summary.todays],
         )
         self._fill(
-            "week", [conference_cells(r) for r in summary.week], [r.id for r in summary.week]
+            "week",
+            [conference_cells(r, week=True) for r in summary.week],
+            [r.id for r in summary.week],
         )
         self._fill(
             "attention",

@@ -46,11 +46,17 @@ class BookingRequest:
     rebooks_id: str | None = None
 
 
-def previous_held_conference(session: Session, family_id: str, before: date) -> Conference | None:
-    """The family's latest held conference before a date: where a review's deadline runs from."""
+def previous_held_conference(
+    session: Session, child_ids: list[str], before: date
+) -> Conference | None:
+    """The children's latest held conference before a date: where a review's deadline runs from.
+
+    It is the children's, not the family's: siblings can be on different plan cycles.
+    """
     query = (
         select(Conference)
-        .where(Conference.family_id == family_id)
+        .join(ConferenceChild, col(ConferenceChild.conference_id) == Conference.id)
+        .where(col(ConferenceChild.child_id).in_(child_ids))
         .where(Conference.status == ConferenceStatus.HELD.value)
         .where(col(Conference.date) < before)
         .order_by(col(Conference.date).desc(), col(Conference.start_time).desc())
@@ -95,11 +101,11 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
         trigger = request.trigger_date
         previous_type: str | None = None
         if ctype.is_review and trigger is None:
-            previous = previous_held_conference(session, family.id, request.date)
+            previous = previous_held_conference(session, request.child_ids, request.date)
             if previous is None:
                 raise ValidationError.single(
                     "trigger_date",
-                    "This family has no held conference before that date: enter its date",
+                    "These children have no held conference before that date: enter its date",
                 )
             trigger, previous_type = previous.date, previous.type
         if trigger is None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from siu_tui.errors import DatabaseTooNew, UserFacingError
 
-class ServiceError(Exception):
+__all__ = ["DatabaseTooNew", "NotFound", "ServiceError", "ValidationError"]
+
+
+class ServiceError(UserFacingError):
     """Something the user can put right; the message is written for them."""
 
 
@@ -24,7 +28,3 @@ class ValidationError(ServiceError):
 
 class NotFound(ServiceError):
     """The record asked for is not there (perhaps another clerk removed it)."""
-
-
-class DatabaseTooNew(ServiceError):
-    """The database was upgraded by a newer SIU Desk than this one."""

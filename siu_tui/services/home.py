@@ -133,7 +133,7 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
                 "Past deadline",
                 when,
                 family,
-                f"Booked for {when:%d/%m/%Y}; deadline was {deadline:%d/%m/%Y}",
+                f"Deadline was {deadline:%d/%m/%Y}",
                 cid,
             )
         )
@@ -167,7 +167,7 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
                 "Minutes overdue",
                 due,
                 family,
-                f"Due {due:%d/%m/%Y}; {MinutesStage(stage).label.lower()}",
+                f"Due {due:%d/%m/%Y}: {MinutesStage(stage).label.lower()}",
                 cid,
             )
         )

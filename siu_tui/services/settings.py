@@ -51,6 +51,8 @@ def save_setting(desk: Desk, key: str, value: object) -> None:
             raise ValidationError.single(key, str(exc)) from None
     with desk.store.write() as session:
         row = session.get(Setting, key)
+        if row is not None and json.loads(row.value) == value:
+            return  # nothing changes, so nothing to record
         before = audit.snapshot(row) if row else None
         if row is None:
             row = Setting(key=key, value=json.dumps(value))

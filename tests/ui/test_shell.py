@@ -31,10 +31,17 @@ async def test_home_shows_today_week_and_attention(sample_url: str) -> None:
         title = str(app.screen.query_one("#today-title", Static).render())
         assert "Wednesday 25 November 2026" in title and "2 conference(s)" in title
         today = app.screen.query_one("#today", DataTable)
-        assert sorted(column(today, 3)) == sorted(MARKUP_FAMILIES)
-        assert column(today, 1) == ["10:00", "14:00"]
+        assert sorted(column(today, 2)) == sorted(MARKUP_FAMILIES)
+        assert column(today, 0) == ["10:00", "14:00"]
         week = app.screen.query_one("#week", DataTable)
-        assert column(week, 0) == ["25/11/2026", "25/11/2026", "26/11/2026", "27/11/2026"]
+        assert column(week, 0) == [
+            "Wed 25/11 10:00",
+            "Wed 25/11 14:00",
+            "Thu 26/11 11:00",
+            "Fri 27/11 09:00",
+        ]
+        # Booked after its deadline: the clerk sees "late" rather than a count of days.
+        assert column(week, 7)[2] == "late"
         attention = app.screen.query_one("#attention", DataTable)
         kinds = column(attention, 0)
         assert "Past deadline" in kinds and "Stood down, not re-booked" in kinds
@@ -48,7 +55,7 @@ async def test_markup_in_names_is_shown_literally_and_clicking_does_nothing(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         today = app.screen.query_one("#today", DataTable)
-        shown = column(today, 3)
+        shown = column(today, 2)
         assert "Smith [/x]" in shown and "[ @click=app.quit]x[/]" in shown
         for row in range(today.row_count):
             await pilot.click(today, offset=(40, row + 1))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -27,13 +31,20 @@ def test_home_empty(snap_compare, db_url: str) -> None:
 
 
 def test_settings(snap_compare, sample_url: str) -> None:
+    # The screen shows the database's path, so the snapshot needs one that never changes.
+    fixed = Path(tempfile.gettempdir()) / "siu-snapshot" / "siu.db"
+    fixed.parent.mkdir(exist_ok=True)
+    for old in fixed.parent.glob("siu.db*"):
+        old.unlink()
+    shutil.copy(sample_url.removeprefix("sqlite:///"), fixed)
+
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
         await pilot.press("s")
         await _settled(pilot)
 
     assert snap_compare(
-        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+        SIUApp(f"sqlite:///{fixed}", user="tester"), terminal_size=SIZE, run_before=run_before
     )
 
 

@@ -1,0 +1,11 @@
+"""The errors a clerk is shown word for word (anything else is a bug, shown as a sentence)."""
+
+from __future__ import annotations
+
+
+class UserFacingError(Exception):
+    """Its message is written for the person at the keyboard and holds what they need."""
+
+
+class DatabaseTooNew(UserFacingError):
+    """The database was upgraded by a newer SIU Desk than this one."""

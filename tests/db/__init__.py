@@ -1,0 +1,1 @@
+"""The store: migrations, SQLite settings, several processes on one file."""

@@ -1,0 +1,493 @@
+"""Migrations: a clerk's existing records survive every upgrade, and the schema matches the models.
+
+Every test works on a real SQLite file. Data that an earlier SIU Desk wrote is inserted with raw
+SQL (not the current models), as an older version of the app would have left it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import textwrap
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import CheckConstraint, func, inspect, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel, select
+
+import siu_tui.db.migrate as migrate
+from siu_tui.db.engine import Store
+from siu_tui.db.migrate import (
+    HEAD_REVISION,
+    alembic_config,
+    current_revision,
+    ensure_current,
+    script_head,
+    upgrade,
+)
+from siu_tui.db.models import AuditEvent, Child, Conference, ConferenceChild, Family, Staff
+from siu_tui.services.admin import check_database
+from siu_tui.services.errors import DatabaseTooNew
+
+FIRST_REVISION = "0001_initial"
+
+INDEXES_0002 = {
+    "ix_audit_record",
+    "ix_outbox_state_created",
+    "ix_child_names",
+    "ix_conference_chair_date",
+    "ix_conference_date_time",
+    "ix_conference_status_deadline",
+    "ix_cp_plan_dates",
+    "ix_minutes_stage_due",
+}
+
+# Rows as SIU Desk 0001 stored them: dates as ISO text, times and moments in SQLAlchemy's
+# SQLite formats, booleans as 0/1.
+RAW_ROWS: list[tuple[str, dict[str, object]]] = [
+    (
+        "staff",
+        {
+            "id": "a" * 32,
+            "name": "Iris Reed",
+            "role": "iro",
+            "email": "iris.reed@example.org",
+            "active": 1,
+        },
+    ),
+    (
+        "family",
+        {
+            "id": "b" * 32,
+            "reference": "FAM-0001",
+            "name": "Smith",
+            "locality_team": "North",
+            "social_worker": "Sam Worker",
+            "social_worker_email": "sam.worker@example.org",
+            "team_manager": None,
+            "team_manager_email": None,
+        },
+    ),
+    (
+        "child",
+        {
+            "id": "c" * 32,
+            "case_reference": "CR1001",
+            "family_id": "b" * 32,
+            "first_name": "Amy",
+            "last_name": "Smith",
+            "date_of_birth": "2015-03-01",
+            "expected_date_of_birth": None,
+            "sex": "F",
+            "ethnicity": "WBRI",
+        },
+    ),
+    (
+        "conference",
+        {
+            "id": "d" * 32,
+            "reference": "CPC-270106-ABCDE",
+            "type": "initial",
+            "family_id": "b" * 32,
+            "date": "2027-01-06",
+            "start_time": "10:00:00.000000",
+            "duration_minutes": 90,
+            "venue": "Civic Centre",
+            "room_id": None,
+            "chair_id": "a" * 32,
+            "clerk_id": None,
+            "status": "booked",
+            "trigger_date": "2026-12-14",
+            "deadline": "2027-01-07",
+            "rebooks_id": None,
+            "late_reason": None,
+            "late_note": None,
+            "cancel_reason": None,
+            "quorate": None,
+            "inquorate_decision": None,
+            "inquorate_note": None,
+            "created_at": "2026-11-20 09:00:00.000000",
+            "updated_at": "2026-11-20 09:00:00.000000",
+        },
+    ),
+    (
+        "conference_child",
+        {
+            "id": "e" * 32,
+            "conference_id": "d" * 32,
+            "child_id": "c" * 32,
+            "decision": None,
+            "neglect": 1,
+            "physical": 0,
+            "emotional": 1,
+            "sexual": 0,
+            "participation": None,
+        },
+    ),
+    (
+        "audit_event",
+        {
+            "id": "f" * 32,
+            "at": "2026-11-20 09:00:00.000000",
+            "actor": "clerk.anna",
+            "action": "book",
+            "record_type": "conference",
+            "record_id": "d" * 32,
+            "conference_id": "d" * 32,
+            "before": None,
+            "after": '{"reference": "CPC-270106-ABCDE"}',
+        },
+    ),
+]
+
+
+def insert_raw(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA foreign_keys=ON")
+        for table, row in RAW_ROWS:
+            columns = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
+    conn.close()
+
+
+def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table (but Alembic's own), read with plain sqlite3."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version' ORDER BY name"
+            )
+        ]
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+    finally:
+        conn.close()
+
+
+def index_names(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    finally:
+        conn.close()
+
+
+def stored_revision(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def backups(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}.before-*.bak"))
+
+
+def schema_differences(store: Store) -> list[object]:
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, SQLModel.metadata))
+
+
+@pytest.fixture
+def old_database(store: Store, db_path: Path) -> Store:
+    """A database made by SIU Desk at revision 0001, holding a booked conference."""
+    upgrade(store, FIRST_REVISION)
+    assert current_revision(store) == FIRST_REVISION
+    insert_raw(db_path)
+    return store
+
+
+def test_head_revision_constant_matches_the_scripts() -> None:
+    assert script_head() == HEAD_REVISION
+
+
+def test_upgrade_from_0001_keeps_every_row_and_backs_up_first(
+    old_database: Store, db_path: Path
+) -> None:
+    before = dump(db_path)
+    assert sum(len(rows) for rows in before.values()) == len(RAW_ROWS)
+
+    result = ensure_current(old_database)
+
+    assert result.before == FIRST_REVISION
+    assert result.after == HEAD_REVISION
+    assert result.changed
+    assert current_revision(old_database) == HEAD_REVISION
+    assert dump(db_path) == before
+    assert index_names(db_path) >= INDEXES_0002
+
+    # The copy taken before the upgrade sits beside the database and is a working database
+    # at the old revision with the same records.
+    assert result.backup is not None
+    assert result.backup.parent == db_path.parent
+    assert backups(db_path) == [result.backup]
+    assert stored_revision(result.backup) == FIRST_REVISION
+    assert dump(result.backup) == before
+    assert not INDEXES_0002 & index_names(result.backup)
+    conn = sqlite3.connect(result.backup)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        conn.close()
+
+
+def test_rows_written_by_0001_read_back_through_the_models(old_database: Store) -> None:
+    ensure_current(old_database)
+    with old_database.read() as session:
+        conference = session.get(Conference, "d" * 32)
+        assert conference is not None
+        assert conference.date == date(2027, 1, 6)
+        assert conference.start_time == time(10, 0)
+        assert conference.deadline == date(2027, 1, 7)
+        assert conference.created_at.tzinfo is not None
+        link = session.exec(select(ConferenceChild)).one()
+        assert (link.neglect, link.physical, link.emotional, link.sexual) == (
+            True,
+            False,
+            True,
+            False,
+        )
+        child = session.get(Child, "c" * 32)
+        assert child is not None
+        assert child.date_of_birth == date(2015, 3, 1)
+        assert session.get(Staff, "a" * 32) is not None
+        assert session.get(Family, "b" * 32) is not None
+        assert session.exec(select(func.count()).select_from(AuditEvent)).one() == 1
+    assert check_database(old_database.url).ok
+
+
+def test_brand_new_file_is_not_backed_up(store: Store, db_path: Path) -> None:
+    result = ensure_current(store)
+    assert result.before is None
+    assert result.after == HEAD_REVISION
+    assert result.backup is None
+    assert backups(db_path) == []
+
+
+def test_up_to_date_database_is_not_copied_again(old_database: Store, db_path: Path) -> None:
+    first = ensure_current(old_database)
+    assert first.backup is not None
+    second = ensure_current(old_database)
+    assert second.backup is None
+    assert not second.changed
+    assert backups(db_path) == [first.backup]
+
+    # Opening it again from another Store (the next start of the app) copies nothing either.
+    again = Store(old_database.url)
+    try:
+        assert ensure_current(again).backup is None
+    finally:
+        again.dispose()
+    assert backups(db_path) == [first.backup]
+
+
+def test_migrated_schema_matches_the_models(store: Store) -> None:
+    ensure_current(store)
+    # No filtering needed: SQLModel's AutoString/UTCDateTime reflect as VARCHAR/DATETIME and
+    # compare equal with compare_type on, so any difference here is a real one.
+    assert schema_differences(store) == []
+
+
+def test_migrated_schema_has_the_models_check_constraints(store: Store, db_path: Path) -> None:
+    """Autogenerate does not compare CHECK constraints, so check them by name."""
+    ensure_current(store)
+    conn = sqlite3.connect(db_path)
+    try:
+        sql = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    finally:
+        conn.close()
+    expected = [
+        (table.name, constraint.name)
+        for table in SQLModel.metadata.sorted_tables
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint)
+    ]
+    assert {name for _, name in expected} >= {
+        "ck_staff_role",
+        "ck_child_sex",
+        "ck_conference_status",
+    }
+    for table, name in expected:
+        assert f"CONSTRAINT {name} CHECK" in sql[table], (table, name)
+
+
+def test_downgrade_to_base_and_upgrade_again(store: Store) -> None:
+    ensure_current(store)
+    config = alembic_config(store)
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert current_revision(store) is None
+    with store.engine.connect() as conn:
+        assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
+
+    result = upgrade(store)
+    assert result.after == HEAD_REVISION
+    assert current_revision(store) == HEAD_REVISION
+    assert schema_differences(store) == []
+
+
+def test_downgrade_to_0001_keeps_the_records(old_database: Store, db_path: Path) -> None:
+    ensure_current(old_database)
+    before = dump(db_path)
+    config = alembic_config(old_database)
+    with old_database.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, FIRST_REVISION)
+    assert current_revision(old_database) == FIRST_REVISION
+    assert not INDEXES_0002 & index_names(db_path)
+    assert dump(db_path) == before
+    ensure_current(old_database)
+    assert dump(db_path) == before
+    assert index_names(db_path) >= INDEXES_0002
+
+
+def test_database_from_a_newer_desk_is_refused_untouched(store: Store, db_path: Path) -> None:
+    """An older laptop opening a database a newer SIU Desk upgraded must say so plainly
+    (``DatabaseTooNew``), not fail inside Alembic, and must not copy the file on every try."""
+    ensure_current(store)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099_from_a_newer_desk'"))
+    before = dump(db_path)
+
+    with pytest.raises(DatabaseTooNew):
+        ensure_current(store)
+
+    assert current_revision(store) == "0099_from_a_newer_desk"
+    assert dump(db_path) == before
+    assert backups(db_path) == []
+
+
+# --- The next migration: run real upgrade() on a copy of the scripts plus one more ----------
+
+
+def add_migration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, revision: str, body: str
+) -> None:
+    """Copy the app's migrations aside, add ``revision`` after HEAD, and point upgrade() at it."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    source = (
+        '"""A test migration."""\n\n'
+        "import sqlalchemy as sa\n"
+        "from alembic import op\n\n"
+        f"revision = {revision!r}\n"
+        f"down_revision = {HEAD_REVISION!r}\n"
+        "branch_labels = None\n"
+        "depends_on = None\n\n\n"
+        "def upgrade() -> None:\n"
+        + textwrap.indent(textwrap.dedent(body).strip("\n"), "    ")
+        + "\n\n\ndef downgrade() -> None:\n    pass\n"
+    )
+    (scripts / "versions" / f"{revision}.py").write_text(source)
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(
+    old_database: Store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ensure_current(old_database)
+    before = dump(db_path)
+    add_migration(
+        tmp_path,
+        monkeypatch,
+        "0003_fails",
+        """
+        op.create_table("scratch", sa.Column("id", sa.Integer, primary_key=True))
+        op.execute("UPDATE family SET name = 'Changed'")
+        raise RuntimeError("the migration broke half-way")
+        """,
+    )
+
+    with pytest.raises(RuntimeError, match="half-way"):
+        upgrade(old_database, "0003_fails")
+
+    assert current_revision(old_database) == HEAD_REVISION
+    assert dump(db_path) == before
+    assert "scratch" not in dump(db_path)
+    assert len(backups(db_path)) == 2  # one before 0002, one before the failed 0003
+    assert check_database(old_database.url).ok
+
+
+def test_a_migration_that_rebuilds_a_referenced_table_keeps_every_row(
+    old_database: Store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite can only alter a column by rebuilding the table (Alembic's batch mode, which
+    env.py turns on). Rebuilding ``family``, which children and conferences point to, must work
+    on a database that holds records."""
+    ensure_current(old_database)
+    before = dump(db_path)
+    add_migration(
+        tmp_path,
+        monkeypatch,
+        "0003_rebuild_family",
+        """
+        with op.batch_alter_table("family", recreate="always") as batch_op:
+            batch_op.alter_column(
+                "name", existing_type=sa.String(120), type_=sa.String(200)
+            )
+        """,
+    )
+
+    upgrade(old_database, "0003_rebuild_family")
+
+    assert current_revision(old_database) == "0003_rebuild_family"
+    assert dump(db_path) == before
+    with old_database.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_key_check")).fetchall() == []
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+# --- The connection settings the store relies on ---------------------------------------------
+
+
+def test_store_connections_use_wal_full_sync_and_foreign_keys(store: Store) -> None:
+    ensure_current(store)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() > 0
+    with store.write() as session:
+        conn = session.connection()
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
+
+
+def test_foreign_key_violation_is_refused_and_nothing_is_written(store: Store) -> None:
+    ensure_current(store)
+    with pytest.raises(IntegrityError), store.write() as session:
+        session.add(Family(reference="FAM-0001", name="Smith"))
+        session.flush()
+        session.add(
+            Child(
+                case_reference="CR1001",
+                family_id="no-such-family",
+                first_name="Amy",
+                last_name="Smith",
+                date_of_birth=date(2015, 3, 1),
+            )
+        )
+        session.flush()
+    with store.read() as session:
+        assert session.exec(select(func.count()).select_from(Family)).one() == 0
+        assert session.exec(select(func.count()).select_from(Child)).one() == 0
+
+
+def test_a_read_session_never_commits(store: Store) -> None:
+    ensure_current(store)
+    with store.read() as session:
+        session.add(Family(reference="FAM-0001", name="Smith"))
+        session.flush()
+    with store.read() as session:
+        assert session.exec(select(func.count()).select_from(Family)).one() == 0

@@ -1,0 +1,1 @@
+"""Use cases on real SQLite files: validation, transactions, audit trail."""
