@@ -25,12 +25,18 @@ INTRO = (
 )
 
 
-def describe_key(key: str) -> str:
+def describe_key(keys: str) -> str:
+    """``f1,question_mark`` as a person writes it: ``F1 / ?``."""
     names = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "tab": "Tab"}
-    return " / ".join(
-        names.get(k, k.replace("ctrl+", "Ctrl+").upper() if len(k) > 1 else k)
-        for k in key.split(",")
-    )
+
+    def one(key: str) -> str:
+        if key in names:
+            return names[key]
+        *mods, last = key.split("+")
+        last = last.upper() if len(last) > 1 or mods else last
+        return "+".join([*(m.capitalize() for m in mods), last])
+
+    return " / ".join(one(k) for k in keys.split(","))
 
 
 class HelpScreen(SIUModal[None]):
@@ -68,7 +74,7 @@ class HelpScreen(SIUModal[None]):
         screen_bindings = getattr(self.beneath, "BINDINGS", [])
         for source in (screen_bindings, self.app.BINDINGS):  # the screen's own keys first
             for binding in source:
-                if not isinstance(binding, Binding) or not binding.description:
+                if not isinstance(binding, Binding) or not binding.show:
                     continue
                 if binding.key in seen:
                     continue

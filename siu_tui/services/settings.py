@@ -43,12 +43,16 @@ def save_setting(desk: Desk, key: str, value: object) -> None:
     elif key not in PREFERENCE_KEYS:
         if key not in Rules().as_dict():
             raise ValidationError.single(key, f"There is no setting called {key!r}")
+        if not str(value).strip():
+            raise ValidationError.single(key, "Enter a whole number")
         try:
             current = desk.rules.as_dict()
             current[key] = value  # type: ignore[assignment]
             value = Rules.from_mapping(current).as_dict()[key]
         except ValueError as exc:
-            raise ValidationError.single(key, str(exc)) from None
+            # Shown next to the field, which already carries the setting's name.
+            message = str(exc).removeprefix(f"{RULE_LABELS[key]} ({key}) ")
+            raise ValidationError.single(key, message[:1].upper() + message[1:]) from None
     with desk.store.write() as session:
         row = session.get(Setting, key)
         if row is not None and json.loads(row.value) == value:

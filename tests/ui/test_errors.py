@@ -31,7 +31,9 @@ async def test_a_failed_save_keeps_the_dialog_and_what_was_typed(
         await settle(pilot)
         await pilot.press("s")
         await settle(pilot)
-        await pilot.press("enter", "end", "backspace", "backspace", "2", "0", "enter")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("end", "backspace", "backspace", "2", "0", "enter")
         await settle(pilot)
         assert isinstance(app.screen, EditSetting)
         assert app.screen.query_one(Input).value == "20"

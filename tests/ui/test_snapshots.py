@@ -53,7 +53,9 @@ def test_setting_refused(snap_compare, sample_url: str) -> None:
         await settle(pilot)
         await pilot.press("s")
         await settle(pilot)
-        await pilot.press("enter", "end", "backspace", "backspace", "0", "enter")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("end", "backspace", "backspace", "0", "enter")
         await _settled(pilot)
 
     assert snap_compare(
