@@ -60,6 +60,10 @@ def timed(*args: str) -> float:
 
 
 def main() -> None:
+    from datetime import date
+
+    from bench import bench_list
+
     url = demo_database()
     bare = timed("bare")
     first = timed("siu-first", url)
@@ -70,6 +74,13 @@ def main() -> None:
     )
     print(f"SIU Desk, home screen with data:     {data * 1000:7.0f} ms  ({data / bare:.2f}x bare)")
     print(f"(median of {RUNS} runs each, {CONFERENCES:,} conferences, process start to ready)")
+    today = date.fromisoformat(os.environ["SIU_TODAY"]) if os.environ.get("SIU_TODAY") else None
+    listing = bench_list.run(url, today or date.today())
+    print(f"conference list, first page:         {listing['open_ms']:7.1f} ms")
+    print(f"conference list, next page:          {listing['next_page_ms']:7.1f} ms")
+    print(f"search, per keystroke (median):      {listing['keystroke_median_ms']:7.1f} ms")
+    print(f"search, per keystroke (slowest):     {listing['keystroke_max_ms']:7.1f} ms")
+    print(f"search, counting the matches:        {listing['count_ms']:7.1f} ms")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from siu_tui.commands import SIUCommands
 from siu_tui.config import current_user, default_database_url
 from siu_tui.errors import UserFacingError
 from siu_tui.screens.audit import AuditScreen
+from siu_tui.screens.conferences import ConferencesScreen
 from siu_tui.screens.help import HelpScreen
 from siu_tui.screens.home import HomeScreen
 from siu_tui.screens.settings import SettingsScreen
@@ -43,6 +44,7 @@ class SIUApp(App[None]):
     COMMANDS = App.COMMANDS | {SIUCommands}
     MODES: ClassVar[dict[str, Any]] = {
         "home": HomeScreen,
+        "conferences": ConferencesScreen,
         "audit": AuditScreen,
         "settings": SettingsScreen,
     }
@@ -182,6 +184,18 @@ class SIUApp(App[None]):
             self.pop_screen()
             return
         self.push_screen(HelpScreen(self.screen))
+
+    def open_conference(self, conference_id: str) -> None:
+        """Show one conference's record over the current screen (Esc returns)."""
+        from siu_tui.screens.record import ConferenceScreen
+
+        self.push_screen(ConferenceScreen(conference_id))
+
+    def open_booking(self) -> None:
+        """Open the booking form over the current screen (Esc or saving returns)."""
+        from siu_tui.screens.booking import BookingScreen
+
+        self.push_screen(BookingScreen())
 
     def action_go(self, mode: str) -> None:
         """Open a section; its screen keeps its place when the clerk comes back to it."""

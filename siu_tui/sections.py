@@ -5,6 +5,7 @@ from __future__ import annotations
 SECTIONS: dict[str, tuple[str, str, str]] = {
     # mode: (key, title, what it is for)
     "home": ("h", "Home", "Today's and this week's conferences, and what needs attention"),
+    "conferences": ("c", "Conferences", "Every conference: search, filter and open one"),
     "audit": ("a", "Audit trail", "Every change, who made it and when"),
     "settings": ("s", "Settings", "The unit's timescales and rules, and where data is kept"),
 }

@@ -14,7 +14,7 @@ import uuid
 from datetime import date, datetime, time
 from time import time_ns
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 from siu_tui.clock import now
@@ -84,14 +84,29 @@ class Room(SQLModel, table=True):
     active: bool = True
 
 
+class LocalityTeam(SQLModel, table=True):
+    """A social work team families are allocated to; the list a clerk picks a family's team
+    from. Families keep the team's name as text (see ``services.reference``)."""
+
+    __tablename__ = "locality_team"
+
+    id: str = _id()
+    name: str = Field(max_length=120, unique=True)
+    active: bool = True
+
+
 class Family(SQLModel, table=True):
     """The household a conference is about."""
 
     __tablename__ = "family"
+    __table_args__ = (
+        # (name, id) rather than name alone: a "name contains" search reads only this index.
+        Index("ix_family_name_id", "name", "id"),
+    )
 
     id: str = _id()
     reference: str = Field(max_length=32, unique=True)
-    name: str = Field(max_length=120, index=True)
+    name: str = Field(max_length=120)
     locality_team: str | None = Field(default=None, max_length=120)
     social_worker: str | None = Field(default=None, max_length=120)
     social_worker_email: str | None = Field(default=None, max_length=254)
@@ -128,6 +143,9 @@ class Conference(SQLModel, table=True):
             "status IN ('booked','held','stood_down','cancelled')", "ck_conference_status"
         ),
         Index("ix_conference_date_time", "date", "start_time", "id"),
+        Index("ix_conference_status_date", "status", "date", "start_time", "id"),
+        # A family's conferences in date order, read from the index alone (searches, history).
+        Index("ix_conference_family_date", "family_id", "date", "start_time", "id"),
         Index("ix_conference_status_deadline", "status", "deadline"),
         Index("ix_conference_chair_date", "chair_id", "date"),
     )
@@ -135,7 +153,7 @@ class Conference(SQLModel, table=True):
     id: str = _id()
     reference: str = Field(max_length=32, unique=True)
     type: str = Field(max_length=24)
-    family_id: str = _fk("family.id")
+    family_id: str = _fk("family.id", index=False)
     date: dt.date
     start_time: time = Field(default=time(10, 0))
     duration_minutes: int = 90
@@ -157,15 +175,25 @@ class Conference(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=now)
 
 
+# Searches match the start of a child's names whatever their case.
+Index("ix_child_first_name_lower", func.lower(Child.__table__.c.first_name))  # type: ignore[attr-defined]
+Index("ix_child_last_name_lower", func.lower(Child.__table__.c.last_name))  # type: ignore[attr-defined]
+
+
 class ConferenceChild(SQLModel, table=True):
     """A child at a conference, and what the conference decided for them."""
 
     __tablename__ = "conference_child"
-    __table_args__ = (UniqueConstraint("conference_id", "child_id"),)
+    __table_args__ = (
+        # The unique pair also serves "this conference's children"; the index below serves
+        # "this child's conferences"; both are read without touching the table.
+        UniqueConstraint("conference_id", "child_id"),
+        Index("ix_conference_child_child", "child_id", "conference_id"),
+    )
 
     id: str = _id()
-    conference_id: str = _fk("conference.id")
-    child_id: str = _fk("child.id")
+    conference_id: str = _fk("conference.id", index=False)
+    child_id: str = _fk("child.id", index=False)
     decision: str | None = Field(default=None, max_length=16)
     neglect: bool = False
     physical: bool = False

@@ -8,6 +8,7 @@ else.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -55,6 +56,13 @@ def conference_deadline(
             deadline = min(deadline, after_birth)
         return deadline
     return months_deadline(trigger, rules.subsequent_review_months)
+
+
+def birth_since(conference_date: date, birth_dates: Iterable[date | None]) -> date | None:
+    """The birth that caps a first review after a pre-birth conference: the earliest date of
+    birth on or after that conference. Older siblings at the same conference were born before
+    it, so they do not count; None while the baby is still unborn (no cap yet)."""
+    return min((d for d in birth_dates if d is not None and d >= conference_date), default=None)
 
 
 def rebook_target(adjourned_on: date, rules: Rules = DEFAULT_RULES) -> date:

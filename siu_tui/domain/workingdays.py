@@ -20,7 +20,30 @@ _DAY = timedelta(days=1)
 @cache
 def bank_holidays(year: int) -> frozenset[date]:
     """England & Wales bank holidays in ``year``, including substitute days."""
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+    return frozenset(_bank_holiday_names(year))
+
+
+_OBSERVED = " (observed)"
+
+
+@cache
+def _bank_holiday_names(year: int) -> dict[date, str]:
+    names: dict[date, str] = {}
+    for day, name in holidays.country_holidays("GB", subdiv="ENG", years=year).items():
+        # gov.uk calls a day moved off a weekend a "substitute day"; clerks know that word.
+        parts = [
+            "substitute day for " + p.removesuffix(_OBSERVED) if p.endswith(_OBSERVED) else p
+            for p in str(name).split("; ")
+        ]
+        names[day] = "; ".join(parts)
+    return names
+
+
+def holiday_name(d: date) -> str | None:
+    """The bank holiday ``d`` is (e.g. "substitute day for Boxing Day"), or None on any other
+    day, so a warning can say why a date is closed rather than only that it is. Weekend days
+    that are holidays in name (Boxing Day on a Saturday) are named too."""
+    return _bank_holiday_names(d.year).get(d)
 
 
 def is_working_day(d: date) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -49,7 +49,7 @@ WEEK_COLUMNS = (
 )
 
 
-def _left(row: ConferenceRow) -> Text:
+def days_left_cell(row: ConferenceRow) -> Text:
     """Working days to the deadline for a booked conference; "late" once it cannot be met."""
     if row.status != "Booked":
         return cell_right("")
@@ -71,7 +71,7 @@ def conference_cells(row: ConferenceRow, *, week: bool) -> list[Text]:
         *middle,
         cell(row.status),
         cell(row.deadline, "bold red" if row.late else ""),
-        _left(row),
+        days_left_cell(row),
     ]
 
 
@@ -86,9 +86,20 @@ class HomeScreen(SIUScreen):
             tooltip="Read the latest from the database",
             id="home-refresh",
         ),
+        Binding(
+            "n",
+            "book",
+            "Book",
+            tooltip="Book a new conference",
+            id="home-book",
+        ),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._targets: dict[str, list[str | None]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -123,6 +134,9 @@ class HomeScreen(SIUScreen):
 
     def action_refresh_data(self) -> None:
         self.load()
+
+    def action_book(self) -> None:
+        self.app.open_booking()  # type: ignore[attr-defined]
 
     def action_cursor_down(self) -> None:
         if isinstance(self.focused, DataTable):
@@ -173,13 +187,22 @@ class HomeScreen(SIUScreen):
                 [cell(a.kind, "bold"), cell(a.when), cell(a.family), cell(a.detail)]
                 for a in summary.attention
             ],
-            [None] * len(summary.attention),
+            [a.conference_id for a in summary.attention],
         )
 
-    def _fill(self, table_id: str, rows: list[list[object]], keys: list[str | None]) -> None:
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        """Enter on any row that is about a conference opens its record."""
+        targets = self._targets.get(event.data_table.id or "", [])
+        if 0 <= event.cursor_row < len(targets) and targets[event.cursor_row]:
+            self.app.open_conference(targets[event.cursor_row])  # type: ignore[attr-defined]
+
+    def _fill(self, table_id: str, rows: list[list[object]], targets: list[str | None]) -> None:
+        """Rows are keyed by position: one conference can need attention for two reasons."""
         table = self.query_one(f"#{table_id}", DataTable)
         table.clear()
-        for n, (cells, key) in enumerate(zip(rows, keys, strict=True)):
-            table.add_row(*cells, key=key or f"row-{n}")
+        self._targets[table_id] = targets
+        for cells in rows:
+            table.add_row(*cells)
         table.display = bool(rows)
         self.query_one(f"#{table_id}-empty").display = not rows

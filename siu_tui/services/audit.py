@@ -6,6 +6,7 @@ Events are only ever inserted; nothing in SIU Desk updates or deletes one.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -40,10 +41,18 @@ def record(
     *,
     before: dict[str, Any] | None = None,
     conference_id: str | None = None,
+    removed: bool = False,
 ) -> AuditEvent:
-    """Add an audit event to the caller's transaction (so it commits, or not, with the change)."""
+    """Add an audit event to the caller's transaction (so it commits, or not, with the change).
+
+    ``removed`` (or the action "delete") records a row that is being deleted: its values go
+    in ``before`` and nothing in ``after``.
+    """
     session.flush()
-    after = snapshot(target) if action != "delete" else None
+    removed = removed or action == "delete"
+    if removed and before is None:
+        before = snapshot(target)
+    after = snapshot(target) if not removed else None
     if before is not None and after is not None:
         changed = {k for k in after if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in sorted(changed)}
@@ -73,22 +82,51 @@ class AuditRow:
     changes: str
 
 
-def describe_changes(before: str | None, after: str | None) -> str:
-    """One line a person can read: ``field: old → new`` for each change."""
+HIDDEN_KEYS = frozenset({"id", "created_at", "updated_at"})
+
+
+def describe_changes(
+    before: str | None,
+    after: str | None,
+    names: Mapping[str, str] | None = None,
+    *,
+    hide: frozenset[str] = frozenset(),
+) -> str:
+    """One line a person can read: ``field: old → new`` for each change.
+
+    Links to other records (``chair_id``) are left out, since a key means nothing to a clerk,
+    unless ``names`` says what each key stands for; then they read ``chair: Iris Reed``.
+    ``hide`` leaves out more fields (the conference a conference's history is about).
+    """
     old = json.loads(before) if before else {}
     new = json.loads(after) if after else {}
-    keys = [
-        k
-        for k in (new or old)
-        if k not in {"id", "created_at", "updated_at"} and not k.endswith("_id")
-    ]
     parts = []
-    for key in keys:
-        if key in old:
+    created = bool(new) and not old
+    for key in new or old:
+        if key in HIDDEN_KEYS or key in hide:
+            continue
+        value = new.get(key)
+        if names is not None and created and (value is None or value is False or value == ""):
+            continue  # a new record's empty fields and unset flags say nothing
+        if key.endswith("_id"):
+            if names is None:
+                continue
+            label = key.removesuffix("_id")
+            if key in old and key in new:
+                parts.append(f"{label}: {_named(old[key], names)} → {_named(new[key], names)}")
+            else:
+                parts.append(f"{label}: {_named((new or old).get(key), names)}")
+        elif key in old and key in new:
             parts.append(f"{key}: {old.get(key)} → {new.get(key)}")
         else:
-            parts.append(f"{key}: {new.get(key)}")
+            parts.append(f"{key}: {(new or old).get(key)}")
     return "; ".join(parts)
+
+
+def _named(value: object, names: Mapping[str, str]) -> str:
+    if value is None:
+        return "—"
+    return names.get(str(value), str(value))
 
 
 def audit_page(
@@ -99,16 +137,7 @@ def audit_page(
     conference_id: str | None = None,
 ) -> list[AuditRow]:
     """Newest first, one page at a time: pass the last row's (at, id) to get the next page."""
-    query = select(AuditEvent)
-    if conference_id is not None:
-        query = query.where(AuditEvent.conference_id == conference_id)
-    if before is not None:
-        at, event_id = before
-        query = query.where(
-            (col(AuditEvent.at) < at)
-            | ((col(AuditEvent.at) == at) & (col(AuditEvent.id) < event_id))
-        )
-    query = query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(limit)
+    query = event_query(before=before, limit=limit, conference_id=conference_id)
     with store.read() as session:
         return [
             AuditRow(
@@ -122,3 +151,23 @@ def audit_page(
             )
             for e in session.exec(query)
         ]
+
+
+def event_query(
+    *,
+    before: tuple[datetime, str] | None = None,
+    limit: int = 200,
+    conference_id: str | None = None,
+) -> Any:
+    """Audit events newest first from ``before`` (the last row's (at, id)); by conference
+    through its index when ``conference_id`` is given."""
+    query = select(AuditEvent)
+    if conference_id is not None:
+        query = query.where(AuditEvent.conference_id == conference_id)
+    if before is not None:
+        at, event_id = before
+        query = query.where(
+            (col(AuditEvent.at) < at)
+            | ((col(AuditEvent.at) == at) & (col(AuditEvent.id) < event_id))
+        )
+    return query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(limit)

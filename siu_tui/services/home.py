@@ -7,54 +7,32 @@ database of a hundred conferences or of a hundred thousand.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 
 from sqlalchemy import func
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from siu_tui.db.models import (
     Challenge,
     Conference,
-    ConferenceChild,
     Family,
     Minutes,
     OutboxMessage,
-    Staff,
     StandDown,
 )
 from siu_tui.domain.codes import (
     ConferenceStatus,
-    ConferenceType,
     MinutesStage,
     OutboxState,
     Reason,
 )
 from siu_tui.domain.periods import week_of
-from siu_tui.domain.workingdays import working_days_between
 from siu_tui.services.context import Desk
+from siu_tui.services.rows import ConferenceRow, fetch_rows, row_select
+
+__all__ = ["AttentionItem", "ConferenceRow", "HomeSummary", "home_summary"]
 
 ATTENTION_LIMIT = 50
-
-
-@dataclass(frozen=True, slots=True)
-class ConferenceRow:
-    id: str
-    reference: str
-    date: date
-    start_time: time
-    type_label: str
-    family: str
-    children: int
-    chair: str
-    venue: str
-    status: str
-    deadline: date
-    days_left: int
-
-    @property
-    def late(self) -> bool:
-        return self.date > self.deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,41 +55,14 @@ class HomeSummary:
 
 
 def _conference_rows(session: Session, start: date, end: date, today: date) -> list[ConferenceRow]:
-    chair = aliased(Staff)
-    children = (
-        select(func.count())
-        .where(ConferenceChild.conference_id == Conference.id)
-        .correlate(Conference)
-        .scalar_subquery()
-    )
     query = (
-        select(Conference, Family.name, chair.name, children)
-        .join(Family, col(Family.id) == Conference.family_id)
-        .outerjoin(chair, col(chair.id) == Conference.chair_id)
+        row_select()
         .where(col(Conference.date) >= start, col(Conference.date) <= end)
         .where(col(Conference.status).in_([ConferenceStatus.BOOKED, ConferenceStatus.HELD]))
         .order_by(col(Conference.date), col(Conference.start_time), col(Conference.id))
         .limit(500)
     )
-    rows = []
-    for conf, family, chair_name, n_children in session.exec(query):
-        rows.append(
-            ConferenceRow(
-                id=conf.id,
-                reference=conf.reference,
-                date=conf.date,
-                start_time=conf.start_time,
-                type_label=ConferenceType(conf.type).label,
-                family=family,
-                children=n_children,
-                chair=chair_name or "—",
-                venue=conf.venue or "",
-                status=ConferenceStatus(conf.status).label,
-                deadline=conf.deadline,
-                days_left=working_days_between(today, conf.deadline),
-            )
-        )
-    return rows
+    return fetch_rows(session, query, today)
 
 
 def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]:

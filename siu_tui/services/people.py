@@ -85,13 +85,16 @@ def create_family(
                 errors[field] = str(exc)
     if errors:
         raise ValidationError(errors)
+    # Imported here: reference data builds on this module's staff functions.
+    from siu_tui.services.reference import locality_team_name
+
     with desk.store.write() as session:
         if session.exec(select(Family.id).where(Family.reference == reference)).first():
             raise ValidationError.single("reference", f"Family {reference} already exists")
         family = Family(
             reference=reference,
             name=name,
-            locality_team=locality_team,
+            locality_team=locality_team_name(session, locality_team),
             social_worker=social_worker,
             social_worker_email=social_worker_email or None,
             team_manager=team_manager,

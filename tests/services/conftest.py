@@ -18,9 +18,12 @@ from sqlmodel import SQLModel, col, select
 from siu_tui.db.models import (
     AuditEvent,
     Child,
+    ChildProtectionPlan,
     Conference,
     ConferenceChild,
     Family,
+    LocalityTeam,
+    Room,
     Setting,
     Staff,
 )
@@ -35,6 +38,9 @@ COUNTED: dict[str, type[SQLModel]] = {
     "child": Child,
     "conference": Conference,
     "conference_child": ConferenceChild,
+    "cp_plan": ChildProtectionPlan,
+    "room": Room,
+    "locality_team": LocalityTeam,
     "setting": Setting,
     "audit_event": AuditEvent,
 }

@@ -76,28 +76,23 @@ async def test_every_section_is_reachable_by_keys(sample_url: str) -> None:
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
-        assert isinstance(app.screen, AuditScreen)
         audit = app.screen.query_one(DataTable)
         assert audit.row_count > 0
         assert "fixture" in column(audit, 1)
-        await pilot.press("s")
-        await settle(pilot)
-        assert isinstance(app.screen, SettingsScreen)
-        await pilot.press("h")
-        await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
-        await pilot.press("f1")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("a")  # a section key works from help too
-        await settle(pilot)
-        assert isinstance(app.screen, AuditScreen)
+        # Each key, pressed where the previous one left the clerk, and where it must lead.
+        journey = [
+            ("s", SettingsScreen),
+            ("h", HomeScreen),
+            ("f1", HelpScreen),
+            ("escape", HomeScreen),
+            ("question_mark", HelpScreen),
+            ("a", AuditScreen),  # a section key works from help too
+            ("h", HomeScreen),
+        ]
+        for key, expected in journey:
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, expected), f"{key} led to {app.screen}"
 
 
 async def test_help_lists_the_keys_of_the_screen_beneath(sample_url: str) -> None:

@@ -1,0 +1,331 @@
+"""The changes a clerk makes to a booked conference: move it, change its chair, cancel it,
+and mark it held with each child's outcome.
+
+Each dialog sends what was typed to one service call; a refusal comes back as messages keyed
+by field and is shown beside that field, with everything typed left in place.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static
+
+from siu_tui.domain.codes import AbuseCategory, ConferenceType, Decision, Reason
+from siu_tui.screens.base import SIUModal
+from siu_tui.widgets.text import plain, show
+
+if TYPE_CHECKING:
+    from siu_tui.services.changes import HeldResult
+    from siu_tui.services.record import ConferenceRecord
+
+REASONS = [(r.label, r.value) for r in Reason]
+
+
+def parse_time(text: str) -> time:
+    """A start time as a clerk types it: 14:00, 1400 or 9:30."""
+    cleaned = text.strip().replace(".", ":")
+    if cleaned.isdigit() and len(cleaned) in (3, 4):
+        cleaned = f"{cleaned[:-2]}:{cleaned[-2:]}"
+    try:
+        hours, minutes = (int(part) for part in cleaned.split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise ValueError("Enter a time as HH:MM, for example 14:00") from None
+
+
+class ChangeDialog(SIUModal[Any]):
+    """A small form over the record: fields, one error line per field, Save and Cancel."""
+
+    DEFAULT_CSS = """
+    ChangeDialog { align: center middle; }
+    ChangeDialog > #dialog {
+        width: 76; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    ChangeDialog .title { text-style: bold; color: $accent; margin-bottom: 1; }
+    ChangeDialog .error { color: $error; text-style: bold; width: 100%; }
+    ChangeDialog .hint { color: $text-muted; width: 100%; }
+    ChangeDialog .buttons { height: auto; margin-top: 1; }
+    ChangeDialog .buttons Button { margin-right: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close", tooltip="Close without saving", id="dialog-close"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save this change", id="dialog-save"),
+    ]
+    TITLE_TEXT = ""
+
+    def __init__(self, record: ConferenceRecord) -> None:
+        super().__init__()
+        self.record = record
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Static(plain(self.TITLE_TEXT), classes="title")
+            yield from self.fields()
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        # The scrolling frame would take focus first; a clerk expects to type straight away.
+        self.query_one("#dialog").can_focus = False
+        first = self.query("Input, Select, SelectionList")
+        if first:
+            first.first().focus()
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def error_label(self, field: str) -> Label:
+        label = Label("", id=f"error-{field}", classes="error")
+        label.display = False
+        return label
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for label in self.query(".error").results(Label):
+            label.display = False
+        first: Widget | None = None
+        for field, message in errors.items():
+            matches = self.query(f"#error-{field.replace('.', '-')}")
+            target = matches.first(Label) if matches else self.query_one("#error-general", Label)
+            target.update(plain(message))
+            target.display = True
+            if first is None:
+                first = target
+        if first is not None:
+            first.scroll_visible()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            values = self.collect()
+        except FieldError as exc:
+            self.show_errors({exc.field: str(exc)})
+            return
+        self.submit(values)
+
+    def collect(self) -> dict[str, Any]:
+        return {}
+
+    @work(thread=True, exclusive=True, group="change", exit_on_error=False)
+    def submit(self, values: dict[str, Any]) -> None:
+        from siu_tui.services.errors import ValidationError
+
+        try:
+            result = self.apply(self.app.desk(), values)  # type: ignore[attr-defined]
+        except ValidationError as exc:
+            self.app.call_from_thread(self.show_errors, exc.errors)
+            return
+        self.app.call_from_thread(self.dismiss, result if result is not None else True)
+
+    def apply(self, desk: Any, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+
+class FieldError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _date(widget: Input, field: str) -> date:
+    from siu_tui.domain.dates import parse_date
+
+    try:
+        return parse_date(widget.value)
+    except ValueError as exc:
+        raise FieldError(field, str(exc)) from None
+
+
+class MoveDialog(ChangeDialog):
+    TITLE_TEXT = "Move the conference"
+
+    def fields(self) -> ComposeResult:
+        record = self.record
+        yield Label("Date (DD/MM/YYYY)")
+        yield Input(show(record.date), id="date")
+        yield self.error_label("date")
+        yield Label("Start time (HH:MM)")
+        yield Input(show(record.start_time), id="start_time")
+        yield self.error_label("start_time")
+        yield Label("Venue")
+        yield Input(record.venue or "", id="venue")
+        yield Label(
+            plain(f"Deadline {show(record.deadline)}: it does not move with the date."),
+            classes="hint",
+        )
+        yield Label("Reason, if the new date is after the deadline")
+        yield Select(
+            REASONS,
+            prompt="No reason needed",
+            id="late_reason",
+            value=record.late_reason or Select.NULL,
+        )
+        yield self.error_label("late_reason")
+        yield Input(record.late_note or "", placeholder="Note on the reason", id="late_note")
+        yield self.error_label("general")
+
+    def collect(self) -> dict[str, Any]:
+        try:
+            start = parse_time(self.query_one("#start_time", Input).value)
+        except ValueError as exc:
+            raise FieldError("start_time", str(exc)) from None
+        reason = self.query_one("#late_reason", Select).selection
+        return {
+            "date": _date(self.query_one("#date", Input), "date"),
+            "start_time": start,
+            "venue": self.query_one("#venue", Input).value,
+            "late_reason": str(reason) if reason is not None else None,
+            "late_note": self.query_one("#late_note", Input).value.strip() or None,
+        }
+
+    def apply(self, desk: Any, values: dict[str, Any]) -> Any:
+        from siu_tui.services.changes import move_conference
+
+        move_conference(desk, self.record.id, **values)
+        return f"Moved to {show(values['date'])} at {show(values['start_time'])}"
+
+
+class ChairDialog(ChangeDialog):
+    TITLE_TEXT = "Change the chair"
+
+    def __init__(self, record: ConferenceRecord, chairs: list[tuple[str, str]]) -> None:
+        super().__init__(record)
+        self.chairs = chairs
+
+    def fields(self) -> ComposeResult:
+        yield Label("Chair (IRO)")
+        current = self.record.chair_id
+        yield Select(
+            [(name, staff_id) for name, staff_id in self.chairs],
+            prompt="Choose the chair",
+            id="chair",
+            value=current if current in {s for _n, s in self.chairs} else Select.NULL,
+        )
+        yield self.error_label("chair")
+        yield self.error_label("general")
+
+    def collect(self) -> dict[str, Any]:
+        chair = self.query_one("#chair", Select).selection
+        if chair is None:
+            raise FieldError("chair", "Choose the chair")
+        return {"chair_id": str(chair)}
+
+    def apply(self, desk: Any, values: dict[str, Any]) -> Any:
+        from siu_tui.services.changes import change_chair
+
+        change_chair(desk, self.record.id, values["chair_id"])
+        name = dict((s, n) for n, s in self.chairs).get(values["chair_id"], "")
+        return f"Chair changed to {name}"
+
+
+class CancelDialog(ChangeDialog):
+    TITLE_TEXT = "Cancel the conference"
+
+    def fields(self) -> ComposeResult:
+        yield Label(
+            "Cancelling keeps the record, marked cancelled. A conference that will be "
+            "re-booked is stood down instead.",
+            classes="hint",
+        )
+        yield Label("Why is it cancelled?")
+        yield Input(id="reason")
+        yield self.error_label("reason")
+        yield self.error_label("general")
+
+    def collect(self) -> dict[str, Any]:
+        return {"reason": self.query_one("#reason", Input).value}
+
+    def apply(self, desk: Any, values: dict[str, Any]) -> Any:
+        from siu_tui.services.changes import cancel_conference
+
+        cancel_conference(desk, self.record.id, values["reason"])
+        return "Conference cancelled"
+
+
+class HeldDialog(ChangeDialog):
+    """Each child's decision and categories; plans start, continue or end from these."""
+
+    TITLE_TEXT = "Mark the conference held"
+
+    def fields(self) -> ComposeResult:
+        review = ConferenceType(self.record.type).is_review
+        decisions = (
+            [Decision.CONTINUE, Decision.END] if review else [Decision.PLAN, Decision.NO_PLAN]
+        )
+        for child in self.record.children:
+            with Vertical(classes="child"):
+                yield Label(
+                    plain(f"{child.name} · {child.age_label} · {child.plan_label}"), classes="title"
+                )
+                yield Select(
+                    [(d.label, d.value) for d in decisions]
+                    + (
+                        []
+                        if not review
+                        else [
+                            (Decision.PLAN.label, Decision.PLAN.value),
+                            (Decision.NO_PLAN.label, Decision.NO_PLAN.value),
+                        ]
+                    ),
+                    prompt="Decision",
+                    id=f"decision-{child.id}",
+                )
+                yield SelectionList[str](
+                    *[(c.label, c.value, c.value in child.categories) for c in AbuseCategory],
+                    id=f"categories-{child.id}",
+                )
+                yield self.error_label(f"outcome-{child.id}")
+        if self.record.date > self.record.deadline:
+            yield Label(plain(f"Held after its deadline ({show(self.record.deadline)})"))
+            yield Select(
+                REASONS,
+                prompt="Reason",
+                id="late_reason",
+                value=self.record.late_reason or Select.NULL,
+            )
+            yield self.error_label("late_reason")
+            yield Input(self.record.late_note or "", placeholder="Note", id="late_note")
+        yield Label("Two or more categories are reported as multiple.", classes="hint")
+        yield self.error_label("date")
+        yield self.error_label("general")
+
+    def collect(self) -> dict[str, Any]:
+        from siu_tui.services.changes import ChildOutcome
+
+        outcomes = {}
+        for child in self.record.children:
+            decision = self.query_one(f"#decision-{child.id}", Select).selection
+            if decision is None:
+                raise FieldError(f"outcome-{child.id}", f"Choose the decision for {child.name}")
+            categories = self.query_one(f"#categories-{child.id}", SelectionList).selected
+            outcomes[child.id] = ChildOutcome(str(decision), tuple(categories))
+        values: dict[str, Any] = {"outcomes": outcomes}
+        if self.query("#late_reason"):
+            reason = self.query_one("#late_reason", Select).selection
+            values["late_reason"] = str(reason) if reason is not None else None
+            values["late_note"] = self.query_one("#late_note", Input).value.strip() or None
+        return values
+
+    def apply(self, desk: Any, values: dict[str, Any]) -> HeldResult:
+        from siu_tui.services.changes import mark_held
+
+        return mark_held(desk, self.record.id, **values)

@@ -1,0 +1,156 @@
+"""Changing a booked conference from its record, by keys: move, chair, cancel, mark held."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import DataTable, Label, Static
+
+from siu_tui.app import SIUApp
+from siu_tui.screens.record import ConferenceScreen
+from siu_tui.screens.record_actions import CancelDialog, HeldDialog, MoveDialog
+from siu_tui.services import people
+from siu_tui.services.context import Desk
+from siu_tui.services.record import conference_record
+
+from .conftest import settle
+
+SIZE = (130, 45)
+
+
+def column(table: DataTable, index: int) -> list[str]:
+    return [str(table.get_row_at(r)[index]) for r in range(table.row_count)]
+
+
+async def open_todays_first(pilot) -> ConferenceScreen:  # type: ignore[no-untyped-def]
+    """Home, first of today's conferences (10:00, `Smith [/x]`), Enter."""
+    await settle(pilot)
+    pilot.app.screen.query_one("#today", DataTable).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ConferenceScreen)
+    return screen
+
+
+def error(pilot, field: str) -> str:  # type: ignore[no-untyped-def]
+    label = pilot.app.screen.query_one(f"#error-{field}", Label)
+    return str(label.render()) if label.display else ""
+
+
+async def retype(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("end", *["backspace"] * 12, *text)
+
+
+async def test_move_refuses_a_wrong_date_then_moves_and_keeps_the_old_one(
+    sample_url: str,
+) -> None:
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_todays_first(pilot)
+        conference_id = record.conference_id
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MoveDialog)
+        await retype(pilot, "30/02/2026")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "30/02/2026 is not a real date" in error(pilot, "date")
+        await retype(pilot, "tomorrow")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "DD/MM/YYYY" in error(pilot, "date")
+        # Past the deadline (07/12/2026) without a reason: refused beside the reason.
+        await retype(pilot, "10/12/2026")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "after the deadline (07/12/2026)" in error(pilot, "late_reason")
+        desk = Desk.open(sample_url, "check")
+        assert conference_record(desk, conference_id).date == date(2026, 11, 25)
+        await retype(pilot, "27/11/2026")
+        await pilot.press("tab", "end", *["backspace"] * 5, *"14:30", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        moved = conference_record(desk, conference_id)
+        assert (moved.date, str(moved.start_time)) == (date(2026, 11, 27), "14:30:00")
+        title = str(app.screen.query_one("#record-title", Static).render())
+        assert "Friday 27/11/2026 at 14:30" in title
+        history = app.screen.query_one("#history", DataTable)
+        moves = [
+            c for a, c in zip(column(history, 2), column(history, 4), strict=True) if a == "move"
+        ]
+        assert moves and "date: 2026-11-25 → 2026-11-27" in moves[0]
+        desk.close()
+
+
+async def test_cancel_needs_a_reason(sample_url: str) -> None:
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_todays_first(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, CancelDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert error(pilot, "reason") == "Say why the conference is cancelled"
+        await pilot.press(*"Family moved to another authority", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        desk = Desk.open(sample_url, "check")
+        cancelled = conference_record(desk, record.conference_id)
+        assert cancelled.status == "cancelled"
+        assert cancelled.cancel_reason == "Family moved to another authority"
+        desk.close()
+        await pilot.press("m")  # a cancelled conference cannot be moved
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+
+
+async def test_change_chair(sample_url: str) -> None:
+    desk = Desk.open(sample_url, "fixture")
+    people.add_staff(desk, "Bea Second-Chair", "iro")
+    desk.close()
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_todays_first(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("enter")  # open the list of chairs
+        await pilot.pause()
+        await pilot.press("down", "enter", "ctrl+s")  # Bea comes after Ada
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        check = Desk.open(sample_url, "check")
+        assert conference_record(check, record.conference_id).chair_name == "Bea Second-Chair"
+        check.close()
+
+
+async def test_mark_held_starts_a_plan_and_offers_the_first_review(sample_url: str) -> None:
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_todays_first(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, HeldDialog)
+        await pilot.press("ctrl+s")  # no decision yet
+        await settle(pilot)
+        assert isinstance(app.screen, HeldDialog)
+        shown = [str(w.render()) for w in app.screen.query(".error") if w.display]
+        assert shown == ["Choose the decision for Robin Smith [/x]"]
+        await pilot.press("enter")  # open the decision list: (blank), Plan, No plan
+        await pilot.pause()
+        await pilot.press("down", "enter")  # Plan
+        await pilot.press("tab", "space", "down", "down", "space")  # neglect and emotional
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("Next: 1st review by 25/02/2027" in m for m in messages)
+        children = app.screen.query_one("#children", DataTable)
+        assert column(children, 6) == ["Plan"]
+        assert "on a plan since 25/11/2026" in column(children, 8)[0]
+        check = Desk.open(sample_url, "check")
+        held = conference_record(check, record.conference_id)
+        assert held.status == "held"
+        assert held.children[0].categories == ("neglect", "emotional")
+        check.close()
