@@ -39,6 +39,18 @@ class ConferenceType(Coded):
     SUBSEQUENT_REVIEW = "subsequent_review", "Subsequent review"
 
     @property
+    def short_label(self) -> str:
+        """For narrow list columns, where the full label would push the deadline off screen."""
+        return {
+            "initial": "Initial",
+            "initial_pre_birth": "Pre-birth",
+            "initial_transfer_in": "Transfer-in",
+            "initial_reconvened": "Re-convened",
+            "first_review": "1st review",
+            "subsequent_review": "Review",
+        }[self.value]
+
+    @property
     def is_initial(self) -> bool:
         return self.value.startswith("initial")
 

@@ -28,14 +28,15 @@ if TYPE_CHECKING:
 
 PAGE = 100
 COLUMNS = (
-    ("Date", 16),
-    ("Type", 17),
-    ("Family", 20),
-    ("Children", 16),
-    ("Chair", 14),
-    ("Venue", 12),
+    # (heading, width): they fit a 120-column terminal, deadline and days left included.
+    ("Date", 18),
+    ("Type", 11),
+    ("Family", 15),
+    ("Children", 12),
+    ("Chair", 12),
+    ("Venue", 9),
     ("Status", 10),
-    ("Deadline", 10),
+    ("Deadline", 8),
     ("Left", 4),
 )
 
@@ -263,14 +264,14 @@ class ConferencesScreen(SIUScreen):
             table.clear()
         for row in page.rows:
             table.add_row(
-                cell(f"{row.date:%a %d/%m/%Y} {row.start_time:%H:%M}"),
-                cell(row.type_label),
+                cell(f"{row.date:%a %d/%m/%y} {row.start_time:%H:%M}"),
+                cell(ConferenceType(row.type).short_label if row.type else row.type_label),
                 cell(row.family),
                 cell(getattr(row, "child_names", "") or row.children),
                 cell(row.chair),
                 cell(row.venue),
                 cell(row.status),
-                cell(row.deadline, "bold red" if row.late else ""),
+                cell(f"{row.deadline:%d/%m/%y}", "bold red" if row.late else ""),
                 days_left_cell(row),
                 key=row.id,
             )

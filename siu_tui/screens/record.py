@@ -105,16 +105,16 @@ class ConferenceScreen(SIUScreen):
 
     def on_mount(self) -> None:
         children = self.query_one("#children", DataTable)
+        # Sized to fit 120 columns; ethnicity and the rest live on the child's own record.
         for heading, width in (
-            ("Child", 22),
+            ("Child", 18),
             ("Case ref", 12),
-            ("Born / due", 12),
-            ("Age", 7),
+            ("Born / due", 10),
+            ("Age", 5),
             ("Sex", 3),
-            ("Ethnicity", 14),
-            ("Decision", 14),
-            ("Categories", 20),
-            ("Plan", 22),
+            ("Decision", 12),
+            ("Categories", 16),
+            ("Plan", 26),
         ):
             children.add_column(heading, width=width)
         history = self.query_one("#history", DataTable)
@@ -223,7 +223,6 @@ class ConferenceScreen(SIUScreen):
                 cell(child.date_of_birth or child.expected_date_of_birth),
                 cell(child.age_label),
                 cell(child.sex),
-                cell(child.ethnicity_label),
                 cell(child.decision_label),
                 cell(", ".join(child.categories)),
                 cell(child.plan_label),

@@ -10,9 +10,11 @@ found through an index (measured on ``siu demo --conferences 100000``: a page in
   ones (most recent first), because the clerk's work is mostly ahead; one page may hold the
   end of the first phase and the start of the second;
 - a search is first resolved to the families and children it names (``services.matching``);
-  when they are few, their conferences' ids are listed and read by key, and when they are
-  many (one or two letters typed) each conference is tested as it is read in date order,
-  which fills a page quickly because matches are everywhere;
+  when they are few (up to 2,000), their conferences' keys are read from the (family_id,
+  date, start_time, id) and (child_id, conference_id) indexes alone and the page is cut
+  here, so only its hundred rows are read; when they are many (one or two letters typed),
+  each conference is tested as it is read in date order, which fills a page quickly because
+  matches are everywhere;
 - a status filter reads each chosen status from the (status, date, start_time, id) index in
   order and merges them here, so a rare status never makes the database sort the table.
 
@@ -49,9 +51,9 @@ class ConferenceFilter:
 
     ``venue`` matches the room's name or the venue text (any part, any case). ``search``
     matches a family name (any part), a child's first or last name (the start of either, or
-    "first last" anywhere), a case reference or family reference (the start), or a date of
-    birth typed DD/MM/YYYY or YYYY-MM-DD (exactly). Child matches select the conferences that
-    child was at.
+    "first last" typed across both: "Robin Sm", "bin Smith"), a case reference or family
+    reference (the start), or a date of birth typed DD/MM/YYYY or YYYY-MM-DD (exactly). Child
+    matches select the conferences that child was at. Case is ignored throughout.
     """
 
     date_from: date | None = None

@@ -147,8 +147,8 @@ async def test_mark_held_starts_a_plan_and_offers_the_first_review(sample_url: s
         messages = [n.message for n in app._notifications]
         assert any("Next: 1st review by 25/02/2027" in m for m in messages)
         children = app.screen.query_one("#children", DataTable)
-        assert column(children, 6) == ["Plan"]
-        assert "on a plan since 25/11/2026" in column(children, 8)[0]
+        assert column(children, 5) == ["Plan"]
+        assert "on a plan since 25/11/2026" in column(children, 7)[0]
         check = Desk.open(sample_url, "check")
         held = conference_record(check, record.conference_id)
         assert held.status == "held"
