@@ -42,8 +42,13 @@ def _book(desk: Desk, family: str, child: str, day: date, hour: int, **extra: ob
 
 
 @pytest.fixture
-def sample_url(db_url: str) -> str:
+def sample_url(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Two families with markup-like names booked today, and things needing attention."""
+    # References are random in use; numbered here so that snapshots never change.
+    numbers = iter(range(1, 1000))
+    monkeypatch.setattr(
+        booking, "new_reference", lambda day: f"CPC-{day:%y%m%d}-T{next(numbers):04d}"
+    )
     desk = Desk.open(db_url, "fixture")
     chair = people.add_staff(desk, "Ada Chair", "iro", "ada.chair@example.org")
     clerk = people.add_staff(desk, "Cal Clerk", "clerk")

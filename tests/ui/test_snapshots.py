@@ -72,3 +72,55 @@ def test_help(snap_compare, sample_url: str) -> None:
     assert snap_compare(
         SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
     )
+
+
+def test_conference_list(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("c")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_conference_list_searched(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("slash", *"smith")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_conference_record(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_conference_record_history(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("right")  # the tabs have focus: History is the next one
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
