@@ -1,16 +1,22 @@
-"""One start of an app in a fresh process, headless; it exits at the moment being measured.
+"""One start of an app in a fresh process, headless, reporting the moment being measured.
 
 ``python -m bench.startup_probe bare`` is a bare Textual app with a 1,000-row table (the
-yardstick); ``siu-first URL`` exits when SIU Desk's first screen is up; ``siu-data URL`` when
-the home screen shows its data.
+yardstick); ``siu-first URL`` reports when SIU Desk's first screen is up; ``siu-data URL`` when
+the home screen shows its data. The parent passes its clock (``BENCH_T0``, from time.time()
+just before starting the process), so the figure runs from process start to that moment,
+and the process leaves at once rather than waiting for background threads to finish.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
-START = time.perf_counter()
+
+def report() -> None:
+    print(f"{time.time() - float(os.environ['BENCH_T0']):.4f}", flush=True)
+    os._exit(0)
 
 
 def bare() -> None:
@@ -30,7 +36,7 @@ def bare() -> None:
                 table.add_row(n, f"row {n}", "text", n * 2)
 
         def on_ready(self) -> None:
-            self.exit()
+            report()
 
     Bare().run(headless=True)
 
@@ -43,16 +49,16 @@ def siu(url: str, wait_for_data: bool) -> None:
         def on_ready(self) -> None:
             super().on_ready()
             if not wait_for_data:
-                self.exit()
+                report()
 
     if wait_for_data:
         original = HomeScreen.show_summary
 
-        def show_and_exit(self: HomeScreen, summary) -> None:  # type: ignore[no-untyped-def]
+        def show_and_report(self: HomeScreen, summary) -> None:  # type: ignore[no-untyped-def]
             original(self, summary)
-            self.app.exit()
+            self.call_after_refresh(report)
 
-        HomeScreen.show_summary = show_and_exit  # type: ignore[method-assign]
+        HomeScreen.show_summary = show_and_report  # type: ignore[method-assign]
     Probe(url, user="bench").run(headless=True)
 
 
@@ -62,4 +68,3 @@ if __name__ == "__main__":
         bare()
     else:
         siu(sys.argv[2], wait_for_data=mode == "siu-data")
-    print(f"{time.perf_counter() - START:.4f}")

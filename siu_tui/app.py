@@ -26,6 +26,7 @@ from siu_tui.screens.audit import AuditScreen
 from siu_tui.screens.conferences import ConferencesScreen
 from siu_tui.screens.help import HelpScreen
 from siu_tui.screens.home import HomeScreen
+from siu_tui.screens.reference import ReferenceScreen
 from siu_tui.screens.settings import SettingsScreen
 from siu_tui.sections import SECTIONS
 
@@ -46,6 +47,7 @@ class SIUApp(App[None]):
     MODES: ClassVar[dict[str, Any]] = {
         "home": HomeScreen,
         "conferences": ConferencesScreen,
+        "reference": ReferenceScreen,
         "audit": AuditScreen,
         "settings": SettingsScreen,
     }

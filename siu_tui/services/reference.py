@@ -235,29 +235,34 @@ def add_room(desk: Desk, name: str, site: str | None = None) -> str:
         return room.id
 
 
-def rename_room(desk: Desk, room_id: str, name: str) -> None:
+def update_room(desk: Desk, room_id: str, *, name: str, site: str | None) -> None:
+    """Correct a room's name and site together (one change in the audit trail)."""
     name = _clean_name(name, "room")
+    cleaned_site = (site or "").strip() or None
     with desk.store.write() as session:
         room = _room(session, room_id)
         _check_room_name(session, name, exclude_id=room_id)
-        if room.name == name:
+        if (room.name, room.site) == (name, cleaned_site):
             return
         before = audit.snapshot(room)
-        room.name = name
+        room.name, room.site = name, cleaned_site
         session.add(room)
         audit.record(session, desk.actor, "update", room, before=before)
+
+
+def rename_room(desk: Desk, room_id: str, name: str) -> None:
+    update_room(desk, room_id, name=name, site=_current_site(desk, room_id))
 
 
 def set_room_site(desk: Desk, room_id: str, site: str | None) -> None:
-    with desk.store.write() as session:
-        room = _room(session, room_id)
-        cleaned = (site or "").strip() or None
-        if room.site == cleaned:
-            return
-        before = audit.snapshot(room)
-        room.site = cleaned
-        session.add(room)
-        audit.record(session, desk.actor, "update", room, before=before)
+    with desk.store.read() as session:
+        name = _room(session, room_id).name
+    update_room(desk, room_id, name=name, site=site)
+
+
+def _current_site(desk: Desk, room_id: str) -> str | None:
+    with desk.store.read() as session:
+        return _room(session, room_id).site
 
 
 def set_room_active(desk: Desk, room_id: str, active: bool) -> int:
