@@ -101,6 +101,8 @@ class ConferencesScreen(SIUScreen):
             yield Select(
                 [(s.label, s.value) for s in ConferenceStatus], prompt="Any status", id="status"
             )
+            yield Select([], prompt="Any chair", id="chair")
+            yield Select([], prompt="Any clerk", id="clerk")
             yield Input(placeholder="From DD/MM/YYYY", id="date-from", classes="date")
             yield Input(placeholder="To DD/MM/YYYY", id="date-to", classes="date")
             yield Input(placeholder="Venue", id="venue")
@@ -119,6 +121,22 @@ class ConferencesScreen(SIUScreen):
         self.query_one("#list-empty").display = False
         table.focus()
         self.reload()
+        self.load_staff()
+
+    @work(thread=True, exclusive=True, group="conference-staff", exit_on_error=False)
+    def load_staff(self) -> None:
+        """Fill the chair and clerk filters (inactive staff too: old conferences name them)."""
+        from siu_tui.services.people import list_staff
+
+        desk = self.app.desk()  # type: ignore[attr-defined]
+        chairs = [(s.name, s.id) for s in list_staff(desk, "iro", active_only=False)]
+        clerks = [(s.name, s.id) for s in list_staff(desk, "clerk", active_only=False)]
+        self.app.call_from_thread(self._set_staff, chairs, clerks)
+
+    def _set_staff(self, chairs: list[tuple[str, str]], clerks: list[tuple[str, str]]) -> None:
+        with self.prevent(Select.Changed):
+            self.query_one("#chair", Select).set_options(chairs)
+            self.query_one("#clerk", Select).set_options(clerks)
 
     # -- filters -----------------------------------------------------------------------------
 
@@ -145,11 +163,15 @@ class ConferencesScreen(SIUScreen):
             return None
         kind = self.query_one("#type", Select).selection
         status = self.query_one("#status", Select).selection
+        chair = self.query_one("#chair", Select).selection
+        clerk = self.query_one("#clerk", Select).selection
         return ConferenceFilter(
             date_from=dates["from"],
             date_to=dates["to"],
             types=(str(kind),) if kind is not None else (),
             statuses=(str(status),) if status is not None else (),
+            chair_id=str(chair) if chair is not None else None,
+            clerk_id=str(clerk) if clerk is not None else None,
             venue=self.query_one("#venue", Input).value.strip() or None,
             search=self.query_one("#search", Input).value.strip(),
         )
@@ -167,9 +189,14 @@ class ConferencesScreen(SIUScreen):
         self.query_one("#search", Input).focus()
 
     def action_toggle_filters(self) -> None:
+        """Show the filters and go to them; from inside them, hide them again."""
         filters = self.query_one("#filters")
-        filters.display = not filters.display
-        if filters.display:
+        inside = self.focused is not None and filters in self.focused.ancestors
+        if filters.display and inside:
+            filters.display = False
+            self.query_one(DataTable).focus()
+        else:
+            filters.display = True
             self.query_one("#type", Select).focus()
 
     def action_clear(self) -> None:
@@ -244,16 +271,10 @@ class ConferencesScreen(SIUScreen):
             self.app.call_from_thread(self.show_count, total, flt)
 
     def show_count(self, total: int, flt: ConferenceFilter) -> None:
+        from siu_tui.services.conferences import ConferenceFilter
+
         what = "conference" if total == 1 else "conferences"
-        narrowed = (
-            " matching"
-            if flt.search
-            or flt.types
-            or flt.statuses
-            or flt.date_from
-            or (flt.date_to or flt.venue)
-            else ""
-        )
+        narrowed = " matching" if flt != ConferenceFilter() else ""
         self.query_one("#summary", Static).update(
             plain(f"{total:,}{narrowed} {what} · upcoming first, then past · Enter opens one")
         )

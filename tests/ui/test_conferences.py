@@ -118,3 +118,29 @@ async def test_home_rows_open_the_record(sample_url: str) -> None:
         assert isinstance(app.screen, ConferenceScreen)
         title = str(app.screen.query_one("#record-title", Static).render())
         assert "Wednesday 25/11/2026 at 10:00" in title
+
+
+async def test_filter_by_chair_and_status(sample_url: str) -> None:
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_list(pilot)
+        await pilot.press("f")  # the filters open with the type list focused
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # status list
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "enter")  # (any), Booked, Held, Stood down
+        await settle(pilot)
+        assert column(table, 6) == ["Stood down"]
+        await pilot.press("escape")  # clear everything
+        await settle(pilot)
+        assert table.row_count == 5
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "enter")  # chair list
+        await pilot.pause()
+        await pilot.press("down", "enter")  # Ada Chair
+        await settle(pilot)
+        assert column(table, 4) == ["Ada Chair"] * 3
+        assert str(app.screen.query_one("#summary", Static).render()).startswith(
+            "3 matching conferences"
+        )
