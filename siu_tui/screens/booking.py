@@ -14,12 +14,13 @@ line; a refusal is shown next to the field it names, and nothing is written.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from siu_tui.services.families import ChildRow, FamilyRow
     from siu_tui.services.people import StaffRow
     from siu_tui.services.reference import LocalityTeamRow, RoomRow
+    from siu_tui.services.rows import ConferenceRow
 
 CSS = Path(__file__).with_name("booking.tcss")
 
@@ -70,6 +72,13 @@ FIELDS: dict[str, str] = {
     "late_reason": "late-reason",
     "late_note": "late-note",
 }
+
+NO_DATE_YET_DAYS = 400
+"""How far ahead the preview pretends the conference is while no date has been typed."""
+
+EARLIER = 4
+"""The family's latest conferences shown while booking, so the clerk can tell a first
+review from a subsequent one at a glance."""
 
 DEFAULT_START = time(10, 0)
 DEFAULT_MINUTES = 90
@@ -108,11 +117,11 @@ def error_id(widget_id: str) -> str:
     return f"{widget_id}-error"
 
 
-def labelled(title: str, widget: Widget, *, label_id: str | None = None) -> Vertical:
+def labelled(title: str, widget: Widget) -> Vertical:
     """A field as a clerk reads it: what it is, the field, and room for what is wrong with it."""
     assert widget.id is not None
     return Vertical(
-        Label(title, id=label_id),
+        Label(plain(title)),
         widget,
         Static("", id=error_id(widget.id), classes="error", markup=False),
         id=f"{widget.id}-field",
@@ -125,6 +134,8 @@ class ShowsFieldErrors:
     and moves focus to the first one, so the clerk sees exactly what to put right."""
 
     FIELD_IDS: ClassVar[dict[str, str]] = {}
+    FOCUS_INSTEAD: ClassVar[dict[str, str]] = {}
+    """Where to put the cursor when a field with an error is hidden (say, an empty list)."""
     GENERAL_ERROR = "form-error"
 
     def clear_errors(self: Any) -> None:
@@ -140,6 +151,12 @@ class ShowsFieldErrors:
         static.update(plain(message or ""))
         static.display = bool(message)
 
+    def on_input_changed(self: Any, event: Input.Changed) -> None:
+        """A refusal is about what was typed then: once the clerk changes it, it goes.
+        (Date and time fields say for themselves whether the new text is right.)"""
+        if event.input.id and not isinstance(event.input, CheckedInput):
+            self.show_error(event.input.id, None)
+
     def show_errors(self: Any, errors: dict[str, str]) -> None:
         """Every message beside its field; focus goes to the first field in Tab order."""
         self.clear_errors()
@@ -153,6 +170,8 @@ class ShowsFieldErrors:
         known = sorted((n for n in errors if n in self.FIELD_IDS), key=order.index)
         if known:
             target = self.query_one(f"#{self.FIELD_IDS[known[0]]}")
+            if not target.focusable and known[0] in self.FOCUS_INSTEAD:
+                target = self.query_one(f"#{self.FOCUS_INSTEAD[known[0]]}")
             if target.focusable:
                 target.focus()
 
@@ -165,9 +184,9 @@ class FormValues:
     family_id: str | None = None
     child_ids: list[str] = field(default_factory=list)
     conference_type: str = ""
-    trigger_date: date | None = None
-    date: date | None = None
-    start_time: time | None = None
+    trigger_date: dt.date | None = None
+    date: dt.date | None = None
+    start_time: dt.time | None = None
     duration_minutes: int | None = None
     room_id: str | None = None
     venue: str | None = None
@@ -182,9 +201,10 @@ class FormValues:
 
         when = self.date
         if when is None:
-            # No date yet: the deadline can still be shown. Tomorrow, so that a conference
-            # held today counts as the children's previous one for a review.
-            when = today() + timedelta(days=1)
+            # No date yet: the deadline can still be shown. A day far enough ahead that any
+            # conference already held (today's too) counts as the children's previous one,
+            # and any sensible trigger is before it; the form drops the warnings about it.
+            when = today() + timedelta(days=NO_DATE_YET_DAYS)
         return BookingRequest(
             family_id=self.family_id or "",
             child_ids=list(self.child_ids) if self.family_id else [],
@@ -207,7 +227,9 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
 
     CSS_PATH = CSS
     TITLE = "SIU Desk · Book a conference"
+    AUTO_FOCUS = "#family-search"
     FIELD_IDS = FIELDS
+    FOCUS_INSTEAD: ClassVar[dict[str, str]] = {"children": "add-child"}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+s",
@@ -223,7 +245,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
             tooltip="Close the form without booking (asks first if anything was typed)",
             id="booking-cancel",
         ),
-        Binding("down", "to_results", "Results", show=False),
+        Binding("down", "to_results", "", show=False),
     ]
 
     def __init__(self) -> None:
@@ -252,18 +274,18 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
                         placeholder="Search: family, reference, child, case ref or birth date",
                         id="family-search",
                     )
-                    yield Button("New family", id="new-family")
+                    yield Button("New family", id="new-family", compact=True)
                 yield OptionList(id="family-results", markup=False)
                 yield Static("", id="family-chosen", markup=False)
                 yield Static("", id=error_id("family-search"), classes="error", markup=False)
 
                 yield Static("2 · Children", classes="section-title", markup=False)
+                yield SelectionList[str](id="children")
                 with Horizontal(classes="row"):
-                    yield SelectionList[str](id="children")
-                    yield Button("Add child", id="add-child", disabled=True)
-                yield Static(
-                    "Choose a family first.", id="children-empty", classes="hint", markup=False
-                )
+                    yield Static(
+                        "Choose a family first.", id="children-empty", classes="hint", markup=False
+                    )
+                    yield Button("Add child", id="add-child", disabled=True, compact=True)
                 yield Static("", id=error_id("children"), classes="error", markup=False)
 
                 yield Static("3 · Type and deadline", classes="section-title", markup=False)
@@ -305,6 +327,8 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
                 yield Static("", id="deadline", markup=False)
                 yield Static("", id="trigger-summary", classes="hint", markup=False)
                 yield Static("", id="warnings", markup=False)
+                yield Static("", id="earlier-title", classes="section-title", markup=False)
+                yield Static("", id="earlier", classes="hint", markup=False)
                 with Vertical(id="late"):
                     yield Static("After the deadline: why?", classes="section-title", markup=False)
                     yield Select(
@@ -328,11 +352,27 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         self.query_one("#late").display = False
         self.query_one("#family-results").display = False
         self.query_one("#family-chosen").display = False
+        self._say("trigger-note", "")
+        self._say("earlier-title", "")
+        self._say("earlier", "")
         self.show_deadline(None)
         self._pristine = self._typed()
         self.query_one("#family-search").focus()
         self.load_choices()
-        self.search("", self._search_generation)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed straight after ``n``, before the form had focus, still reach the search
+        (a clerk types the family's name without waiting for the screen to draw)."""
+        search = self.query_one("#family-search", Input)
+        if self.focused is search and event.is_printable and event.character:
+            event.stop()
+            search.insert_text_at_cursor(event.character)
+
+    def _say(self, static_id: str, text: str) -> None:
+        """Show a line of text, or nothing at all (an empty line would still take a row)."""
+        static = self.query_one(f"#{static_id}", Static)
+        static.update(plain(text))
+        static.display = bool(text)
 
     def _typed(self) -> tuple[object, ...]:
         """Everything the clerk can change, to tell whether closing would lose their work."""
@@ -389,8 +429,9 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         results.add_options([Option(plain(family_label(r)), id=r.id) for r in rows])
         if rows:
             results.highlighted = 0
+        # Only once something is typed: the whole register is no help to pick from.
         typed = bool(self.query_one("#family-search", Input).value.strip())
-        results.display = bool(rows) and (self._family is None or typed)
+        results.display = bool(rows) and typed
         if typed and not rows:
             self.show_error(
                 "family-search", "No family matches: try another spelling, or New family"
@@ -433,14 +474,21 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
 
     @work(thread=True, exclusive=True, group="booking-family", exit_on_error=False)
     def load_family(self, family_id: str, tick: str | None) -> None:
-        from siu_tui.services.families import family_children, get_family
+        from siu_tui.services.families import family_children, get_family, previous_conferences
 
         desk = self.app.desk()  # type: ignore[attr-defined]
         family = get_family(desk, family_id)
         children = family_children(desk, family_id)
-        self.app.call_from_thread(self.show_family, family, children, tick)
+        earlier = previous_conferences(desk, family_id, limit=EARLIER)
+        self.app.call_from_thread(self.show_family, family, children, earlier, tick)
 
-    def show_family(self, family: FamilyRow, children: list[ChildRow], tick: str | None) -> None:
+    def show_family(
+        self,
+        family: FamilyRow,
+        children: list[ChildRow],
+        earlier: list[ConferenceRow],
+        tick: str | None,
+    ) -> None:
         """Show the chosen family and its children, all ticked (a conference is usually about
         every child in the household); a child just added is ticked, the others kept as they
         were."""
@@ -467,10 +515,19 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
                     for c in children
                 ]
             )
+        if children:
+            listing.highlighted = 0  # so Space unticks the first child straight away
         listing.display = bool(children)
-        empty = self.query_one("#children-empty", Static)
-        empty.update(plain("No children recorded for this family yet: Add child."))
-        empty.display = not children
+        self._say("children-empty", "" if children else "No children recorded for this family yet.")
+        self._say("earlier-title", "Earlier conferences" if earlier else "")
+        self._say(
+            "earlier",
+            "\n".join(
+                f"{format_date(c.date)} {c.type_label} · {c.status}"
+                + (f" · {c.child_names}" if c.child_names else "")
+                for c in earlier
+            ),
+        )
         self.query_one("#add-child", Button).disabled = False
         self.show_error("children", None)
         if not same or tick:
@@ -519,7 +576,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
                     with self.prevent(Input.Changed):
                         trigger.value = ""
                 self._auto_trigger = None
-                self.query_one("#trigger-note", Static).update("")
+                self._say("trigger-note", "")
         self.query_one("#trigger-label", Label).update(plain(label))
         self.refresh_preview()
 
@@ -527,10 +584,8 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
     @on(Select.Changed, "#room, #chair")
     def _timing_changed(self, event: Input.Changed | Select.Changed) -> None:
         widget_id = event.control.id or ""
-        if widget_id == "duration":
-            self.show_error("duration", None)
         if widget_id == "trigger" and event.control.value.strip() != self._auto_trigger:
-            self.query_one("#trigger-note", Static).update("")
+            self._say("trigger-note", "")
         self.refresh_preview()
 
     @on(Select.Changed)
@@ -623,7 +678,6 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         """For a review, the date runs from the children's previous held conference: fill it
         in, and say so, unless the clerk has typed a different date themselves."""
         trigger = self.query_one("#trigger", DateInput)
-        note = self.query_one("#trigger-note", Static)
         current = trigger.value.strip()
         ours = not current or current == self._auto_trigger
         if ctype is None or not ctype.is_review or not ours:
@@ -634,12 +688,12 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
             if current != text:
                 with self.prevent(Input.Changed):
                     trigger.value = text
-            note.update(plain("Filled in from the children's last held conference"))
+            self._say("trigger-note", "Filled in: the children's last held conference")
         elif self._auto_trigger is not None:
             self._auto_trigger = None
             with self.prevent(Input.Changed):
                 trigger.value = ""
-            note.update("")
+            self._say("trigger-note", "")
 
     def show_deadline(
         self, preview: BookingPreview | None, ctype: ConferenceType | None = None
@@ -660,15 +714,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
             )
         )
         summary.update(
-            plain(
-                f"{ctype.label}: {ctype.trigger_label.lower()} "
-                f"{format_date(preview.trigger_date)}"
-                + (
-                    " (the children's last held conference)"
-                    if preview.trigger_from_previous
-                    else ""
-                )
-            )
+            plain(f"Runs from: {ctype.trigger_label.lower()}, {format_date(preview.trigger_date)}")
         )
 
     # -- saving ------------------------------------------------------------------------------
@@ -793,8 +839,8 @@ class ConfirmDiscard(SIUModal[bool]):
         with Vertical(id="discard-dialog", classes="dialog"):
             yield Static("Discard this booking? What you have typed will be lost.", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Keep editing", variant="primary", id="keep")
-                yield Button("Discard", variant="error", id="discard")
+                yield Button("Keep editing (Esc)", variant="primary", id="keep")
+                yield Button("Discard (D)", variant="error", id="discard")
 
     def on_mount(self) -> None:
         self.query_one("#keep").focus()
@@ -880,9 +926,10 @@ class NewFamilyModal(DialogForm):
             with Horizontal(classes="row"):
                 yield labelled("Family reference", Input(id="fam-reference"))
                 yield labelled("Family name", Input(self._name, id="fam-name"))
-            yield labelled(
+            with labelled(
                 "Locality team", Select[str]([], prompt="Choose the team", id="fam-team")
-            )
+            ):
+                yield Input(placeholder="No teams listed yet: type it", id="fam-team-text")
             with Horizontal(classes="row"):
                 yield labelled("Social worker", Input(id="fam-sw"))
                 yield labelled("Social worker's e-mail", Input(id="fam-sw-email"))
@@ -893,6 +940,7 @@ class NewFamilyModal(DialogForm):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.query_one("#fam-team-text").display = False
         self.query_one("#fam-reference").focus()
         self.load_teams()
 
@@ -905,30 +953,22 @@ class NewFamilyModal(DialogForm):
 
     def show_teams(self, teams: list[LocalityTeamRow]) -> None:
         select = self.query_one("#fam-team", Select)
-        if teams:
-            select.set_options([(cell(t.name), t.name) for t in teams])
-        else:
-            # No list set up yet: the service then takes any name, so let the clerk type one.
-            field_box = self.query_one("#fam-team-field")
-            select.remove()
-            field_box.mount(
-                Input(placeholder="No teams listed yet: type it", id="fam-team"), after=0
-            )
+        select.set_options([(cell(t.name), t.name) for t in teams])
+        # No list set up yet: the service then takes any name, so let the clerk type one.
+        select.display = bool(teams)
+        self.query_one("#fam-team-text").display = not teams
 
     def action_save(self) -> None:
         def text(widget_id: str) -> str:
             return self.query_one(f"#{widget_id}", Input).value.strip()
 
-        team_widget = self.query_one("#fam-team")
-        if isinstance(team_widget, Select):
-            team = _str_or_none(team_widget.selection)
-        else:
-            team = text("fam-team") or None
+        select = self.query_one("#fam-team", Select)
+        team = _str_or_none(select.selection) if select.display else text("fam-team-text")
         self.save(
             text("fam-reference"),
             text("fam-name"),
             {
-                "locality_team": team,
+                "locality_team": team or None,
                 "social_worker": text("fam-sw") or None,
                 "social_worker_email": text("fam-sw-email") or None,
                 "team_manager": text("fam-tm") or None,

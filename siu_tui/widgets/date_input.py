@@ -13,9 +13,9 @@ field itself).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
-from datetime import date, time
 from typing import Any, Generic, TypeVar
 
 from textual import events
@@ -32,7 +32,7 @@ _FINISHED_DATE = re.compile(r"/[0-9]{4}$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 TIME_HINT = "Enter a time as HH:MM (24-hour clock), e.g. 09:30"
 
 
-def parse_time(text: str) -> time:
+def parse_time(text: str) -> dt.time:
     """A time typed in a form: 09:30, 9:30 or 9.30 (how British clerks also write it)."""
     cleaned = "".join(text.split())
     match = _TIME.fullmatch(cleaned)
@@ -41,7 +41,7 @@ def parse_time(text: str) -> time:
     hours, minutes = int(match.group(1)), int(match.group(2))
     if hours > 23 or minutes > 59:
         raise ValueError(f"{cleaned} is not a time of day")
-    return time(hours, minutes)
+    return dt.time(hours, minutes)
 
 
 class _Parses(Validator):
@@ -143,22 +143,22 @@ class CheckedInput(Input, Generic[T]):
         await super().action_submit()
 
 
-class DateInput(CheckedInput[date]):
+class DateInput(CheckedInput[dt.date]):
     """A date typed as DD/MM/YYYY (or YYYY-MM-DD); ``date`` is None when empty or wrong."""
 
     DEFAULT_CSS = """
     DateInput {
-        width: 16;
+        width: 18;
     }
     """
 
     def __init__(
-        self, value: date | str | None = None, *, placeholder: str = "DD/MM/YYYY", **kwargs: Any
+        self, value: dt.date | str | None = None, *, placeholder: str = "DD/MM/YYYY", **kwargs: Any
     ) -> None:
-        text = format_date(value) if isinstance(value, date) else (value or "")
+        text = format_date(value) if isinstance(value, dt.date) else (value or "")
         super().__init__(text, placeholder=placeholder, **kwargs)
 
-    def parse(self, text: str) -> date:
+    def parse(self, text: str) -> dt.date:
         return parse_date(text)
 
     def looks_finished(self, text: str) -> bool:
@@ -166,35 +166,35 @@ class DateInput(CheckedInput[date]):
         return bool(_FINISHED_DATE.search(text))
 
     @property
-    def date(self) -> date | None:
+    def date(self) -> dt.date | None:
         return self.parsed
 
     @date.setter
-    def date(self, value: date | None) -> None:
+    def date(self, value: dt.date | None) -> None:
         self.value = format_date(value)
 
 
-class TimeInput(CheckedInput[time]):
+class TimeInput(CheckedInput[dt.time]):
     """A time of day typed as HH:MM; ``time`` is None when empty or wrong."""
 
     DEFAULT_CSS = """
     TimeInput {
-        width: 11;
+        width: 13;
     }
     """
 
     def __init__(
-        self, value: time | str | None = None, *, placeholder: str = "HH:MM", **kwargs: Any
+        self, value: dt.time | str | None = None, *, placeholder: str = "HH:MM", **kwargs: Any
     ) -> None:
-        text = f"{value:%H:%M}" if isinstance(value, time) else (value or "")
+        text = f"{value:%H:%M}" if isinstance(value, dt.time) else (value or "")
         super().__init__(text, placeholder=placeholder, **kwargs)
 
-    def parse(self, text: str) -> time:
+    def parse(self, text: str) -> dt.time:
         return parse_time(text)
 
     def looks_finished(self, text: str) -> bool:
         return bool(re.fullmatch(r"[0-9]{1,2}[:.][0-9]{2}", text))
 
     @property
-    def time(self) -> time | None:
+    def time(self) -> dt.time | None:
         return self.parsed

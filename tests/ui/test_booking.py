@@ -16,11 +16,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList, SelectionList, Static
 
 from siu_tui.app import SIUApp
+from siu_tui.domain.dates import parse_date
 from siu_tui.screens.booking import AddChildModal, BookingScreen, ConfirmDiscard, NewFamilyModal
 from siu_tui.screens.conferences import ConferencesScreen
 from siu_tui.screens.home import HomeScreen
 from siu_tui.screens.record import ConferenceScreen
-from siu_tui.domain.dates import parse_date
 from siu_tui.services import booking, people
 from siu_tui.services.changes import ChildOutcome, mark_held
 from siu_tui.services.conferences import ConferenceFilter, count_conferences
@@ -126,8 +126,9 @@ async def tab_to(pilot: Pilot, widget_id: str) -> None:
 
 
 async def fill(pilot: Pilot, widget_id: str, text: str) -> None:
+    """Type into a field, replacing what it held (End, then Ctrl+U clears to the left)."""
     await tab_to(pilot, widget_id)
-    await pilot.press(*text)
+    await pilot.press("end", "ctrl+u", *text)
     await settle(pilot)
 
 
@@ -339,8 +340,7 @@ async def test_a_chair_already_booked_then_is_a_clash(booking_url: str) -> None:
         await fill(pilot, "start-time", "11:00")
         await choose(pilot, "chair", "ada")
         warnings = text_of(screen, "#warnings")
-        assert "Ada Chair already chairs CPC-" in warnings
-        assert "(Smith [/x]) at 10:00–11:30" in warnings
+        assert "⚠ Ada Chair already chairs DEMO-F0 (Smith [/x]) at 10:00–11:30" in warnings
         await fill(pilot, "start-time", "11:30")
         assert "already chairs" not in text_of(screen, "#warnings")
         await fill(pilot, "start-time", "11:00")
@@ -535,7 +535,7 @@ async def test_markup_in_names_appears_as_typed(booking_url: str) -> None:
         # The search text is offered as the name; Tab selects it, so typing replaces it.
         await pilot.press(*"ann-1", "tab", *ANN)
         await choose(pilot, "fam-team", "north")
-        await fill(pilot, "fam-sw-email", "not an address")
+        await fill(pilot, "fam-sw-email", "sam.example.org")
         await pilot.press("ctrl+s")
         await settle(pilot)
         dialog = app.screen
@@ -585,3 +585,28 @@ async def test_markup_in_names_appears_as_typed(booking_url: str) -> None:
     assert record.family_name == ANN
     assert [c.name for c in record.children] == ["[ @click=app.quit]x[/] Smith [/x]"]
     assert (record.children[0].sex, record.children[0].ethnicity) == ("F", "WBRI")
+
+
+# --- how it looks ---------------------------------------------------------------------------
+
+
+def test_snapshot_of_the_form(snap_compare, booking_url: str) -> None:
+    """A late booking on a bank holiday with the chair chosen: the panel's deadline, both
+    warnings and the reason fields. Every text on screen is fixed by the fixture and the
+    pinned day (no paths, no generated references), and the cursor does not blink."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await open_form(pilot)
+        await pick_family(pilot, "brook")
+        await choose(pilot, "type", "initial")
+        await fill(pilot, "trigger", "20/11/2026")
+        await fill(pilot, "date", "28/12/2026")
+        await choose(pilot, "chair", "ada")
+        await tab_to(pilot, "late-reason")
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await settle(pilot)
+
+    assert snap_compare(
+        SIUApp(booking_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
