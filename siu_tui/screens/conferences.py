@@ -123,6 +123,11 @@ class ConferencesScreen(SIUScreen):
         self.reload()
         self.load_staff()
 
+    def on_screen_resume(self) -> None:
+        """Back from a booking or a record: show what changed (the first visit loads itself)."""
+        if self._generation:
+            self.reload()
+
     @work(thread=True, exclusive=True, group="conference-staff", exit_on_error=False)
     def load_staff(self) -> None:
         """Fill the chair and clerk filters (inactive staff too: old conferences name them)."""

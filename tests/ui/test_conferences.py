@@ -144,3 +144,20 @@ async def test_filter_by_chair_and_status(sample_url: str) -> None:
         assert str(app.screen.query_one("#summary", Static).render()).startswith(
             "3 matching conferences"
         )
+
+
+async def test_the_list_shows_a_change_made_in_the_record(sample_url: str) -> None:
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_list(pilot)
+        table.focus()
+        await pilot.press("enter")  # open the first conference and cancel it
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press(*"No longer needed", "enter")
+        await settle(pilot)
+        await pilot.press("escape")  # back to the list, which reads the change
+        await settle(pilot)
+        assert isinstance(app.screen, ConferencesScreen)
+        assert column(table, 6)[0] == "Cancelled"
