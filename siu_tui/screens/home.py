@@ -32,7 +32,7 @@ TODAY_COLUMNS = (
     ("Family", 18),
     ("Ch", 2),
     ("Chair", 16),
-    ("Venue", 18),
+    ("Venue", 17),
     ("Status", 10),
     ("Deadline", 10),
     ("Left", 4),
