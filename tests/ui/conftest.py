@@ -7,12 +7,18 @@ from datetime import date, time
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from siu_tui.db.models import Conference, StandDown
 from siu_tui.services import booking, people
 from siu_tui.services.context import Desk
 
 MARKUP_FAMILIES = ("Smith [/x]", "[ @click=app.quit]x[/]")
+
+
+def column(table: DataTable, index: int) -> list[str]:
+    """One column of a table as the clerk reads it."""
+    return [str(table.get_row_at(r)[index]) for r in range(table.row_count)]
 
 
 async def settle(pilot: Pilot) -> None:

@@ -9,13 +9,9 @@ from siu_tui.screens.conferences import ConferencesScreen
 from siu_tui.screens.home import HomeScreen
 from siu_tui.screens.record import ConferenceScreen
 
-from .conftest import MARKUP_FAMILIES, settle
+from .conftest import MARKUP_FAMILIES, column, settle
 
 SIZE = (130, 45)
-
-
-def column(table: DataTable, index: int) -> list[str]:
-    return [str(table.get_row_at(r)[index]) for r in range(table.row_count)]
 
 
 async def open_list(pilot) -> DataTable:  # type: ignore[no-untyped-def]

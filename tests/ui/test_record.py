@@ -13,13 +13,9 @@ from siu_tui.services import people
 from siu_tui.services.context import Desk
 from siu_tui.services.record import conference_record
 
-from .conftest import settle
+from .conftest import column, settle
 
 SIZE = (130, 45)
-
-
-def column(table: DataTable, index: int) -> list[str]:
-    return [str(table.get_row_at(r)[index]) for r in range(table.row_count)]
 
 
 async def open_todays_first(pilot) -> ConferenceScreen:  # type: ignore[no-untyped-def]

@@ -10,13 +10,9 @@ from siu_tui.services.context import Desk
 from siu_tui.services.people import list_staff
 from siu_tui.services.reference import list_rooms
 
-from .conftest import settle
+from .conftest import column, settle
 
 SIZE = (130, 45)
-
-
-def column(table: DataTable, index: int) -> list[str]:
-    return [str(table.get_row_at(r)[index]) for r in range(table.row_count)]
 
 
 async def test_add_a_member_of_staff_with_a_checked_email(sample_url: str) -> None:

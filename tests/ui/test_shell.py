@@ -14,13 +14,9 @@ from siu_tui.screens.settings import EditSetting, SettingsScreen
 from siu_tui.services.context import Desk
 from siu_tui.services.settings import load_rules, load_settings
 
-from .conftest import MARKUP_FAMILIES, settle
+from .conftest import MARKUP_FAMILIES, column, settle
 
 SIZE = (130, 45)
-
-
-def column(table: DataTable, index: int) -> list[str]:
-    return [str(table.get_row_at(r)[index]) for r in range(table.row_count)]
 
 
 async def test_home_shows_today_week_and_attention(sample_url: str) -> None:
