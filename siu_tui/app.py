@@ -31,6 +31,7 @@ from siu_tui.screens.settings import SettingsScreen
 from siu_tui.sections import SECTIONS
 
 if TYPE_CHECKING:
+    from siu_tui.screens.booking import Prefill
     from siu_tui.services.context import Desk
 
 
@@ -197,11 +198,17 @@ class SIUApp(App[None]):
 
         self.push_screen(ConferenceScreen(conference_id))
 
-    def open_booking(self) -> None:
-        """Open the booking form over the current screen (Esc or saving returns)."""
+    def open_booking(self, prefill: Prefill | None = None) -> None:
+        """Open the booking form over the current screen (Esc or saving returns); ``prefill``
+        starts it from another conference (the next review, a re-booking)."""
         from siu_tui.screens.booking import BookingScreen
 
-        self.push_screen(BookingScreen())
+        self.push_screen(BookingScreen(prefill))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A form is for typing: there the section letters are left to the form (a letter
+        pressed on a drop-down must not leave a half-typed booking)."""
+        return not (action == "go" and getattr(self.screen, "IS_FORM", False))
 
     def action_go(self, mode: str) -> None:
         """Open a section; its screen keeps its place when the clerk comes back to it."""

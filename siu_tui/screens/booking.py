@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -73,7 +73,6 @@ FIELDS: dict[str, str] = {
     "late_note": "late-note",
 }
 
-NO_DATE_YET_DAYS = 400
 """How far ahead the preview pretends the conference is while no date has been typed."""
 
 EARLIER = 4
@@ -194,22 +193,17 @@ class FormValues:
     clerk_id: str | None = None
     late_reason: str | None = None
     late_note: str | None = None
+    rebooks_id: str | None = None
 
     def request(self, *, preview: bool = False) -> Any:
         """The service's BookingRequest; for a preview, blanks become harmless stand-ins."""
         from siu_tui.services.booking import BookingRequest
 
-        when = self.date
-        if when is None:
-            # No date yet: the deadline can still be shown. A day far enough ahead that any
-            # conference already held (today's too) counts as the children's previous one,
-            # and any sensible trigger is before it; the form drops the warnings about it.
-            when = today() + timedelta(days=NO_DATE_YET_DAYS)
         return BookingRequest(
             family_id=self.family_id or "",
             child_ids=list(self.child_ids) if self.family_id else [],
             conference_type=self.conference_type,
-            date=when,
+            date=self.date,
             start_time=self.start_time or DEFAULT_START,
             duration_minutes=self.duration_minutes or (DEFAULT_MINUTES if preview else 0),
             trigger_date=self.trigger_date,
@@ -219,7 +213,22 @@ class FormValues:
             clerk_id=self.clerk_id,
             late_reason=self.late_reason,
             late_note=self.late_note,
+            rebooks_id=self.rebooks_id,
         )
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """Where a booking that follows from another conference starts: the next review after a
+    held one, or a re-booking. The clerk still sees, and can change, every field."""
+
+    family_id: str
+    child_ids: tuple[str, ...]
+    conference_type: str
+    trigger_date: date | None = None
+    rebooks_id: str | None = None
+    why: str = ""
+    """One line above the form saying where it came from."""
 
 
 class BookingScreen(ShowsFieldErrors, SIUScreen):
@@ -227,6 +236,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
 
     CSS_PATH = CSS
     TITLE = "SIU Desk · Book a conference"
+    IS_FORM = True
     AUTO_FOCUS = "#family-search"
     FIELD_IDS = FIELDS
     FOCUS_INSTEAD: ClassVar[dict[str, str]] = {"children": "add-child"}
@@ -248,8 +258,11 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         Binding("down", "to_results", "", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, prefill: Prefill | None = None) -> None:
         super().__init__()
+        self.prefill = prefill
+        self._tick_only: set[str] | None = set(prefill.child_ids) if prefill else None
+        """The children a prefilled form ticks when its family first loads."""
         self._family: FamilyRow | None = None
         self._children: list[ChildRow] = []
         self._search_generation = 0
@@ -359,6 +372,16 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         self._pristine = self._typed()
         self.query_one("#family-search").focus()
         self.load_choices()
+        if self.prefill is not None:
+            self._apply_prefill(self.prefill)
+
+    def _apply_prefill(self, prefill: Prefill) -> None:
+        if prefill.why:
+            self.sub_title = prefill.why
+        self.query_one("#type", Select).value = prefill.conference_type
+        if prefill.trigger_date is not None:
+            self.query_one("#trigger", DateInput).value = format_date(prefill.trigger_date)
+        self._pick(prefill.family_id)
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed straight after ``n``, before the form had focus, still reach the search
@@ -495,6 +518,10 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         same = self._family is not None and self._family.id == family.id
         before = set(self.query_one("#children", SelectionList).selected) if same else None
         known = {c.id for c in self._children} if same else set()
+        prefilled = self._tick_only
+        if prefilled is not None:
+            before, known, same = prefilled, {c.id for c in children}, False
+            self._tick_only = None
         self._family = family
         self._children = children
         chosen = self.query_one("#family-chosen", Static)
@@ -530,7 +557,11 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         )
         self.query_one("#add-child", Button).disabled = False
         self.show_error("children", None)
-        if not same or tick:
+        if prefilled is not None:
+            # Family, children and type are known: the clerk starts at the date.
+            self.query_one("#date").focus()
+            self._pristine = self._typed()
+        elif not same or tick:
             (listing if children else self.query_one("#add-child")).focus()
         self.refresh_preview()
 
@@ -633,6 +664,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
             late_note=(self.query_one("#late-note", Input).value.strip() or None)
             if self._needs_reason
             else None,
+            rebooks_id=self.prefill.rebooks_id if self.prefill else None,
         )
 
     def refresh_preview(self) -> None:
@@ -657,9 +689,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         self._fill_trigger(preview, ctype)
         self.show_deadline(preview, ctype)
         has_date = values.date is not None
-        warnings = [
-            w for w in preview.warnings if has_date or w.field not in ("date", "chair", "room")
-        ]
+        warnings = preview.warnings
         lines = [f"⚠ {w.message}" for w in warnings]
         if not has_date and ctype is not None:
             lines.append("Enter the date to check it against the deadline and the diary.")

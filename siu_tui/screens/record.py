@@ -15,7 +15,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from siu_tui.screens.base import SIUScreen
-from siu_tui.screens.record_actions import CancelDialog, ChairDialog, HeldDialog, MoveDialog
+from siu_tui.screens.record_actions import (
+    CancelDialog,
+    ChairDialog,
+    HeldDialog,
+    MoveDialog,
+    NextReviewDialog,
+)
 from siu_tui.widgets.text import cell, plain, show
 
 if TYPE_CHECKING:
@@ -187,16 +193,28 @@ class ConferenceScreen(SIUScreen):
         if result is None:
             return
         self.load()
-        if result.next_type and result.next_deadline:
-            self.notify(
-                f"Held. Next: {result.next_type_label} by {show(result.next_deadline)}"
-                + (f" ({result.note})" if result.note else ""),
-                title="Book the next review",
-                timeout=12,
-                markup=False,
+        if result.next_type and result.next_deadline and result.next_child_ids:
+            self.app.push_screen(
+                NextReviewDialog(result), lambda book: self._book_next(result, book)
             )
         else:
-            self.notify("Held. No review is needed.", markup=False)
+            self.notify("Held. No review is needed: no child is on a plan.", markup=False)
+
+    def _book_next(self, result: HeldResult, book: bool | None) -> None:
+        if not book or self.record is None or result.next_type is None:
+            self.notify("Held. Book the review from the conference list with n.", markup=False)
+            return
+        from siu_tui.screens.booking import Prefill
+
+        self.app.open_booking(  # type: ignore[attr-defined]
+            Prefill(
+                family_id=self.record.family_id,
+                child_ids=result.next_child_ids,
+                conference_type=result.next_type,
+                why=f"{result.next_type_label} after {self.record.reference}, "
+                f"by {show(result.next_deadline)}",
+            )
+        )
 
     @work(thread=True, exclusive=True, group="record", exit_on_error=False)
     def load(self) -> None:

@@ -289,8 +289,10 @@ class HeldDialog(ChangeDialog):
                     prompt="Decision",
                     id=f"decision-{child.id}",
                 )
+                # A review starts from the categories the plan has now.
+                ticked = child.categories or (child.plan_categories if review else ())
                 yield SelectionList[str](
-                    *[(c.label, c.value, c.value in child.categories) for c in AbuseCategory],
+                    *[(c.label, c.value, c.value in ticked) for c in AbuseCategory],
                     id=f"categories-{child.id}",
                 )
                 yield self.error_label(f"outcome-{child.id}")
@@ -329,3 +331,64 @@ class HeldDialog(ChangeDialog):
         from siu_tui.services.changes import mark_held
 
         return mark_held(desk, self.record.id, **values)
+
+
+class NextReviewDialog(SIUModal[bool]):
+    """After a conference that leaves a child on a plan, the next review is due: offer to book
+    it there and then, with its deadline, while the family and the chair are in the room."""
+
+    DEFAULT_CSS = """
+    NextReviewDialog { align: center middle; }
+    NextReviewDialog > #next-dialog {
+        width: 64; height: auto; border: thick $primary; background: $surface; padding: 1 2;
+    }
+    NextReviewDialog .title { text-style: bold; color: $accent; margin-bottom: 1; }
+    NextReviewDialog .buttons { height: auto; margin-top: 1; }
+    NextReviewDialog .buttons Button { margin-right: 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "b,enter",
+            "book",
+            "Book it now",
+            tooltip="Open the booking form, filled in",
+            id="next-book",
+        ),
+        Binding(
+            "escape",
+            "later",
+            "Later",
+            tooltip="Close; book it from the list with n",
+            id="next-later",
+        ),
+    ]
+
+    def __init__(self, result: HeldResult) -> None:
+        super().__init__()
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        result = self.result
+        with Vertical(id="next-dialog", classes="dialog"):
+            yield Static("Held. The next review is due.", classes="title", markup=False)
+            yield Static(
+                f"{result.next_type_label} by {show(result.next_deadline)}"
+                + (f" ({result.note})" if result.note else ""),
+                id="next-deadline",
+                markup=False,
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Book it now (B)", variant="primary", id="book")
+                yield Button("Later (Esc)", id="later")
+
+    def on_mount(self) -> None:
+        self.query_one("#book").focus()
+
+    @on(Button.Pressed, "#book")
+    def action_book(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#later")
+    def action_later(self) -> None:
+        self.dismiss(False)

@@ -48,7 +48,8 @@ class BookingRequest:
     family_id: str
     child_ids: list[str]
     conference_type: str
-    date: date
+    date: date | None
+    """None only in a preview: the form shows the deadline before the date is typed."""
     start_time: time = time(10, 0)
     duration_minutes: int = 90
     trigger_date: date | None = None
@@ -148,6 +149,8 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
     assert isinstance(ctype, ConferenceType)
     if not request.child_ids:
         errors["children"] = "Choose at least one child"
+    if request.date is None:
+        errors["date"] = "Enter the date of the conference"
     if request.duration_minutes <= 0:
         errors["duration_minutes"] = "The expected length must be more than 0 minutes"
     if request.late_reason:
@@ -157,6 +160,7 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
             errors["late_reason"] = str(exc)
     if errors:
         raise ValidationError(errors)
+    assert request.date is not None
 
     rules = desk.rules
     with desk.store.write() as session:
@@ -368,6 +372,11 @@ def _deadline_warning(when: date, deadline: date) -> BookingWarning:
     )
 
 
+NO_DATE_YET_DAYS = 400
+"""How far ahead a preview looks for the children's previous conference before a date is typed:
+far enough that any conference already held, today's too, counts."""
+
+
 def preview_booking(desk: Desk, request: BookingRequest, today: date) -> BookingPreview:
     """What booking ``request`` would give, and what the clerk should know first: read-only and
     quick (a handful of indexed reads), so the form can call it after every change.
@@ -380,9 +389,15 @@ def preview_booking(desk: Desk, request: BookingRequest, today: date) -> Booking
         ctype: ConferenceType | None = ConferenceType(request.conference_type)
     except ValueError:
         ctype = None
-    if request.date < today:
-        warnings.append(BookingWarning("date", f"{describe_day(request.date)} has passed"))
-    warnings += day_warnings(request.date)
+    when = request.date
+    if when is None:
+        # No date yet: any conference already held counts as the children's previous one, and
+        # the warnings that need a date wait for it.
+        when = today + timedelta(days=NO_DATE_YET_DAYS)
+    else:
+        if when < today:
+            warnings.append(BookingWarning("date", f"{describe_day(when)} has passed"))
+        warnings += day_warnings(when)
     with desk.store.read() as session:
         children: list[Child] = []
         if request.child_ids:
@@ -395,31 +410,31 @@ def preview_booking(desk: Desk, request: BookingRequest, today: date) -> Booking
             )
         scale = Timescale(request.trigger_date, False, None, None)
         if ctype is not None:
-            scale = timescale(
-                session, ctype, children, request.date, request.trigger_date, desk.rules
-            )
+            scale = timescale(session, ctype, children, when, request.trigger_date, desk.rules)
             if scale.missing and ctype.is_review and request.child_ids:
                 warnings.append(BookingWarning("trigger_date", scale.missing))
-            warnings += _gestation_warnings(ctype, children, request.date, desk.rules)
-        warnings += clash_warnings(
-            session,
-            request.date,
-            request.start_time,
-            max(request.duration_minutes, 1),
-            chair_id=request.chair_id,
-            room_id=request.room_id,
-        )
+            if request.date is not None:
+                warnings += _gestation_warnings(ctype, children, request.date, desk.rules)
+        if request.date is not None:
+            warnings += clash_warnings(
+                session,
+                request.date,
+                request.start_time,
+                max(request.duration_minutes, 1),
+                chair_id=request.chair_id,
+                room_id=request.room_id,
+            )
     label = ctype.trigger_label if ctype is not None else "Deadline runs from"
     trigger = scale.trigger_date
     if trigger is not None:
-        if trigger > request.date:
+        if request.date is not None and trigger > request.date:
             warnings.append(
                 BookingWarning("trigger_date", f"The {label.lower()} is after the conference")
             )
         elif trigger > today:
             warnings.append(BookingWarning("trigger_date", f"The {label.lower()} is in the future"))
     deadline = scale.deadline
-    if deadline is not None and is_late(request.date, deadline):
+    if deadline is not None and request.date is not None and is_late(request.date, deadline):
         warnings.insert(0, _deadline_warning(request.date, deadline))
     return BookingPreview(
         trigger_date=trigger,

@@ -315,6 +315,8 @@ class HeldResult:
     next_type_label: str | None = None
     note: str | None = None
     """A caveat on the deadline (a baby not yet born caps it further once born)."""
+    next_child_ids: tuple[str, ...] = ()
+    """The children the next review is about: those on a plan after this conference."""
 
 
 INITIAL_DECISIONS = frozenset({Decision.PLAN.value, Decision.NO_PLAN.value})
@@ -410,7 +412,12 @@ def _next_review(
     deadline = conference_deadline(
         next_type, conference.date, rules, previous_type=ctype, birth_date=birth
     )
-    return HeldResult(next_type.value, conference.date, deadline, next_type.label, note)
+    on_plan = tuple(
+        cid for cid, d in decisions.items() if d in (Decision.PLAN.value, Decision.CONTINUE.value)
+    )
+    return HeldResult(
+        next_type.value, conference.date, deadline, next_type.label, note, next_child_ids=on_plan
+    )
 
 
 def mark_held(

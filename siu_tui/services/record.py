@@ -73,6 +73,8 @@ class RecordChild:
     plan_label: str
     """"on a plan since 12/03/2026", "plan ended 02/10/2026" or "not on a plan"."""
     plan_since: date | None
+    plan_categories: tuple[str, ...] = ()
+    """The open plan's categories as last set: where a review's decision starts from."""
 
     @property
     def name(self) -> str:
@@ -149,7 +151,9 @@ def _age(child: Child, on: date) -> tuple[bool, int | None, str]:
     return False, years, "under 1" if years == 0 else str(years)
 
 
-def plan_status(session: Session, child_ids: Iterable[str]) -> dict[str, tuple[str, date | None]]:
+def plan_status(
+    session: Session, child_ids: Iterable[str]
+) -> dict[str, tuple[str, date | None, tuple[str, ...]]]:
     """Each child's plan as it stands now: open since a date, ended on one, or none."""
     latest: dict[str, ChildProtectionPlan] = {}
     query = (
@@ -161,15 +165,20 @@ def plan_status(session: Session, child_ids: Iterable[str]) -> dict[str, tuple[s
         current = latest.get(plan.child_id)
         if current is None or current.end_date is not None:
             latest[plan.child_id] = plan  # an open plan wins; otherwise the latest one
-    out: dict[str, tuple[str, date | None]] = {}
+    out: dict[str, tuple[str, date | None, tuple[str, ...]]] = {}
     for child_id in child_ids:
         plan = latest.get(child_id)
         if plan is None:
-            out[child_id] = ("not on a plan", None)
+            out[child_id] = ("not on a plan", None, ())
         elif plan.end_date is None:
-            out[child_id] = (f"on a plan since {format_date(plan.start_date)}", plan.start_date)
+            categories = tuple(c for c in plan.latest_categories.split(";") if c)
+            out[child_id] = (
+                f"on a plan since {format_date(plan.start_date)}",
+                plan.start_date,
+                categories,
+            )
         else:
-            out[child_id] = (f"plan ended {format_date(plan.end_date)}", None)
+            out[child_id] = (f"plan ended {format_date(plan.end_date)}", None, ())
     return out
 
 
@@ -187,7 +196,7 @@ def _children(session: Session, conference: Conference) -> list[RecordChild]:
     for child, link in pairs:
         unborn, years, age_label = _age(child, conference.date)
         categories = tuple(c for c in CATEGORY_ORDER if getattr(link, c))
-        plan_label, plan_since = plans[child.id]
+        plan_label, plan_since, plan_categories = plans[child.id]
         ethnicity = ETHNICITIES.get(child.ethnicity or "")
         out.append(
             RecordChild(
@@ -210,6 +219,7 @@ def _children(session: Session, conference: Conference) -> list[RecordChild]:
                 category_labels=tuple(AbuseCategory(c).label for c in categories),
                 plan_label=plan_label,
                 plan_since=plan_since,
+                plan_categories=plan_categories,
             )
         )
     return out

@@ -337,7 +337,12 @@ def test_initial_starts_a_plan_and_offers_the_first_review(
     )
 
     assert result == HeldResult(
-        "first_review", date(2026, 11, 24), date(2027, 2, 24), "1st review", None
+        "first_review",
+        date(2026, 11, 24),
+        date(2027, 2, 24),
+        "1st review",
+        None,
+        next_child_ids=(people.amy,),
     )
     conference = load(desk, conference_id)
     assert conference.status == "held"
@@ -382,8 +387,14 @@ def test_a_review_continues_one_plan_and_ends_another(desk: Desk, people: People
         },
     )
 
+    # Only Amy, whose plan continues, is the next review's subject.
     assert result == HeldResult(
-        "subsequent_review", TODAY, date(2027, 5, 25), "Subsequent review", None
+        "subsequent_review",
+        TODAY,
+        date(2027, 5, 25),
+        "Subsequent review",
+        None,
+        next_child_ids=(people.amy,),
     )
     amy_plan, ben_plan = sorted(plans(desk), key=lambda p: p.child_id != people.amy)
     assert amy_plan.initial_categories == "neglect"
@@ -488,7 +499,12 @@ def test_the_birth_cap_applies_once_the_birth_is_recorded(desk: Desk, people: Pe
         {baby: ChildOutcome("plan", ("neglect",)), people.amy: ChildOutcome("no_plan")},
     )
     assert result == HeldResult(
-        "first_review", date(2026, 11, 2), date(2026, 12, 4), "1st review", None
+        "first_review",
+        date(2026, 11, 2),
+        date(2026, 12, 4),
+        "1st review",
+        None,
+        next_child_ids=(baby,),
     )
 
 

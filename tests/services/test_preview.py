@@ -19,6 +19,7 @@ from siu_tui.services.booking import (
 )
 from siu_tui.services.changes import cancel_conference
 from siu_tui.services.context import Desk
+from siu_tui.services.errors import ValidationError
 from siu_tui.services.people import add_child
 from siu_tui.services.record import conference_record
 from siu_tui.services.reference import add_room
@@ -266,3 +267,29 @@ def test_a_half_filled_form_never_fails(
 ) -> None:
     preview = preview_booking(desk, request(people, **changes), TODAY)
     assert preview.days_left is None or preview.deadline is not None
+
+
+def test_before_the_date_is_typed_the_deadline_shows_and_date_warnings_wait(
+    desk: Desk, people: People
+) -> None:
+    """The form asks for a preview as soon as the type is chosen; with no date yet there is
+    nothing to call late, a weekend or a clash, but the deadline is already known."""
+    history_conference(desk, people.family, [people.amy], date(2026, 9, 10))
+    booked = request(people)
+    book_conference(desk, booked)  # the chair is busy on 10/12 at 14:00
+    no_date = request(people, date=None)
+    preview = preview_booking(desk, no_date, TODAY)
+    assert (preview.deadline, preview.days_left) == (DEADLINE, 12)
+    assert preview.warnings == []
+    review = request(
+        people, conference_type="first_review", child_ids=[people.amy], trigger_date=None, date=None
+    )
+    preview = preview_booking(desk, review, TODAY)
+    assert preview.trigger_from_previous and preview.trigger_date == date(2026, 9, 10)
+    assert preview.deadline == date(2026, 12, 10)
+
+
+def test_booking_without_a_date_is_refused_by_field(desk: Desk, people: People) -> None:
+    with pytest.raises(ValidationError) as refused:
+        book_conference(desk, request(people, date=None))
+    assert refused.value.errors == {"date": "Enter the date of the conference"}

@@ -610,3 +610,21 @@ def test_snapshot_of_the_form(snap_compare, booking_url: str) -> None:
     assert snap_compare(
         SIUApp(booking_url, user="tester"), terminal_size=SIZE, run_before=run_before
     )
+
+
+async def test_section_letters_stay_in_the_form(booking_url: str) -> None:
+    """On a drop-down, "c" or "h" must not carry a half-typed booking off to another section."""
+    app = SIUApp(booking_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        await pick_family(pilot, "brook")
+        await tab_to(pilot, "type")
+        for key in "hcoas":
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is form
+        await pilot.press("escape", "d")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.current_mode == "conferences"

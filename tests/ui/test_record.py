@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import DataTable, Label, Static
+from sqlmodel import select
+from textual.widgets import DataTable, Input, Label, Select, Static
 
+from siu_tui import clock
 from siu_tui.app import SIUApp
+from siu_tui.db.models import ChildProtectionPlan
+from siu_tui.screens.booking import BookingScreen
 from siu_tui.screens.record import ConferenceScreen
-from siu_tui.screens.record_actions import CancelDialog, HeldDialog, MoveDialog
-from siu_tui.services import people
+from siu_tui.screens.record_actions import (
+    CancelDialog,
+    HeldDialog,
+    MoveDialog,
+    NextReviewDialog,
+)
+from siu_tui.services import booking, changes, people
 from siu_tui.services.context import Desk
 from siu_tui.services.record import conference_record
 
@@ -139,14 +148,109 @@ async def test_mark_held_starts_a_plan_and_offers_the_first_review(sample_url: s
         await pilot.press("tab", "space", "down", "down", "space")  # neglect and emotional
         await pilot.press("ctrl+s")
         await settle(pilot)
+        # The next review is offered there and then, with its deadline.
+        assert isinstance(app.screen, NextReviewDialog)
+        offered = str(app.screen.query_one("#next-deadline", Static).render())
+        assert offered == "1st review by 25/02/2027"
+        await pilot.press("b")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BookingScreen)
+        assert form.query_one("#type", Select).value == "first_review"
+        assert form.query_one("#trigger", Input).value == "25/11/2026"
+        assert "25/02/2027" in str(form.query_one("#deadline", Static).render())
+        assert "Smith [/x]" in str(form.query_one("#family-chosen", Static).render())
+        assert form.focused is form.query_one("#date")
+        await pilot.press(*"10/02/2027", "ctrl+s")
+        await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
-        messages = [n.message for n in app._notifications]
-        assert any("Next: 1st review by 25/02/2027" in m for m in messages)
-        children = app.screen.query_one("#children", DataTable)
-        assert column(children, 5) == ["Plan"]
-        assert "on a plan since 25/11/2026" in column(children, 7)[0]
+        assert app.screen.conference_id != record.conference_id
         check = Desk.open(sample_url, "check")
         held = conference_record(check, record.conference_id)
         assert held.status == "held"
         assert held.children[0].categories == ("neglect", "emotional")
+        review = conference_record(check, app.screen.conference_id)
+        assert (review.type, review.date) == ("first_review", date(2027, 2, 10))
+        assert (review.trigger_date, review.deadline) == (date(2026, 11, 25), date(2027, 2, 25))
+        assert [c.id for c in review.children] == [c.id for c in held.children]
         check.close()
+        # Back on the held conference: the plan shows.
+        await pilot.press("escape")
+        await settle(pilot)
+        children = app.screen.query_one("#children", DataTable)
+        assert column(children, 5) == ["Plan"]
+        assert "on a plan since 25/11/2026" in column(children, 7)[0]
+
+
+async def test_review_ends_one_plan_and_offers_the_next_review_for_the_other(
+    db_url: str,
+) -> None:
+    """Two siblings on plans since an initial conference in August; at today's first review
+    one plan continues and the other ends."""
+    desk = Desk.open(db_url, "fixture")
+    chair = people.add_staff(desk, "Ada Chair", "iro")
+    family = people.create_family(desk, "DEMO-F9", "Quillfeather")
+    kids = [
+        people.add_child(
+            desk, family, f"DEMO9{n}", name, "Quillfeather", date_of_birth=date(2016, 1, 4)
+        )
+        for n, name in enumerate(("Ash", "Birch"))
+    ]
+    clock.set_today(date(2026, 8, 26))
+    initial = booking.book_conference(
+        desk,
+        booking.BookingRequest(
+            family_id=family,
+            child_ids=kids,
+            conference_type="initial",
+            date=date(2026, 8, 26),
+            trigger_date=date(2026, 8, 10),
+            chair_id=chair,
+        ),
+    )
+    changes.mark_held(desk, initial, {k: changes.ChildOutcome("plan", ("neglect",)) for k in kids})
+    clock.set_today(date(2026, 11, 25))
+    review_id = booking.book_conference(
+        desk,
+        booking.BookingRequest(
+            family_id=family,
+            child_ids=kids,
+            conference_type="first_review",
+            date=date(2026, 11, 25),
+            chair_id=chair,
+        ),
+    )
+    desk.close()
+    app = SIUApp(db_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_todays_first(pilot)
+        assert record.conference_id == review_id
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, HeldDialog)
+        # Ash: Plan continues (first choice), neglect stays ticked.
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        # Birch: Plan ends (second choice), and its category is unticked.
+        await pilot.press("tab", "tab", "enter")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter", "tab", "space")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NextReviewDialog)
+        offered = str(app.screen.query_one("#next-deadline", Static).render())
+        assert offered == "Subsequent review by 25/05/2027"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        children = app.screen.query_one("#children", DataTable)
+        assert column(children, 5) == ["Plan continues", "Plan ends"]
+        assert "ended 25/11/2026" in column(children, 7)[1]
+    check = Desk.open(db_url, "check")
+    with check.store.read() as session:
+        plans = {p.child_id: p for p in session.exec(select(ChildProtectionPlan)).all()}
+    assert plans[kids[0]].end_date is None
+    assert plans[kids[1]].end_date == date(2026, 11, 25)
+    assert plans[kids[1]].end_conference_id == review_id
+    check.close()
