@@ -227,6 +227,8 @@ class Prefill:
     conference_type: str
     trigger_date: date | None = None
     rebooks_id: str | None = None
+    chair_id: str | None = None
+    """The same IRO usually chairs the child's next conference."""
     why: str = ""
     """One line above the form saying where it came from."""
 
@@ -425,6 +427,10 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
             self.query_one("#room", Select).set_options(
                 [(cell(f"{r.name} ({r.site})" if r.site else r.name), r.id) for r in rooms]
             )
+        chair = self.query_one("#chair", Select)
+        if self.prefill and self.prefill.chair_id and chair.selection is None:
+            if any(s.id == self.prefill.chair_id for s in chairs):
+                chair.value = self.prefill.chair_id
         if pristine:
             self._pristine = self._typed()
 

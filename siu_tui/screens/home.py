@@ -189,6 +189,12 @@ class HomeScreen(SIUScreen):
             ],
             [a.conference_id for a in summary.attention],
         )
+        if not isinstance(self.focused, DataTable):
+            # Arrow keys and Enter work at once, without a Tab first.
+            for table in self.query(DataTable):
+                if table.display:
+                    table.focus()
+                    break
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -37,6 +37,8 @@ def header_lines(record: ConferenceRecord) -> list[str]:
             left = "late: booked after its deadline"
         elif record.days_left is not None and record.days_left < 0:
             left = f"deadline passed {-record.days_left} working day(s) ago"
+        elif record.days_left == 0:
+            left = "the deadline is today"
         else:
             left = f"{record.days_left} working day(s) left"
     else:
@@ -211,6 +213,7 @@ class ConferenceScreen(SIUScreen):
                 family_id=self.record.family_id,
                 child_ids=result.next_child_ids,
                 conference_type=result.next_type,
+                chair_id=self.record.chair_id,
                 why=f"{result.next_type_label} after {self.record.reference}, "
                 f"by {show(result.next_deadline)}",
             )

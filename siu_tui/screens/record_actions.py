@@ -54,6 +54,8 @@ class ChangeDialog(SIUModal[Any]):
     ChangeDialog .hint { color: $text-muted; width: 100%; }
     ChangeDialog .buttons { height: auto; margin-top: 1; }
     ChangeDialog .buttons Button { margin-right: 2; }
+    ChangeDialog .child { height: auto; margin-bottom: 1; }
+    ChangeDialog .child SelectionList { height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", tooltip="Close without saving", id="dialog-close"),

@@ -108,7 +108,7 @@ async def test_home_rows_open_the_record(sample_url: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        app.screen.query_one("#today", DataTable).focus()
+        assert app.focused is app.screen.query_one("#today", DataTable)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)

@@ -28,9 +28,9 @@ SIZE = (130, 45)
 
 
 async def open_todays_first(pilot) -> ConferenceScreen:  # type: ignore[no-untyped-def]
-    """Home, first of today's conferences (10:00, `Smith [/x]`), Enter."""
+    """Home, first of today's conferences (10:00, `Smith [/x]`), Enter: the home screen puts
+    the cursor there itself."""
     await settle(pilot)
-    pilot.app.screen.query_one("#today", DataTable).focus()
     await pilot.press("enter")
     await settle(pilot)
     screen = pilot.app.screen
@@ -161,6 +161,7 @@ async def test_mark_held_starts_a_plan_and_offers_the_first_review(sample_url: s
         assert "25/02/2027" in str(form.query_one("#deadline", Static).render())
         assert "Smith [/x]" in str(form.query_one("#family-chosen", Static).render())
         assert form.focused is form.query_one("#date")
+        assert form.query_one("#chair", Select).value == record.record.chair_id
         await pilot.press(*"10/02/2027", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
@@ -171,6 +172,7 @@ async def test_mark_held_starts_a_plan_and_offers_the_first_review(sample_url: s
         assert held.children[0].categories == ("neglect", "emotional")
         review = conference_record(check, app.screen.conference_id)
         assert (review.type, review.date) == ("first_review", date(2027, 2, 10))
+        assert review.chair_name == "Ada Chair"
         assert (review.trigger_date, review.deadline) == (date(2026, 11, 25), date(2027, 2, 25))
         assert [c.id for c in review.children] == [c.id for c in held.children]
         check.close()
