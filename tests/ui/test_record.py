@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlmodel import select
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, SelectionList, Static
 
 from siu_tui import clock
 from siu_tui.app import SIUApp
@@ -230,6 +230,10 @@ async def test_review_ends_one_plan_and_offers_the_next_review_for_the_other(
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, HeldDialog)
+        # Every child's four categories are in view, the plan's current one ticked.
+        lists = list(app.screen.query(SelectionList))
+        assert [len(x.selected) for x in lists] == [1, 1]
+        assert all(x.content_region.height >= 4 for x in lists)
         # Ash: Plan continues (first choice), neglect stays ticked.
         await pilot.press("enter")
         await pilot.pause()
