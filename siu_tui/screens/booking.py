@@ -428,9 +428,9 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
                 [(cell(f"{r.name} ({r.site})" if r.site else r.name), r.id) for r in rooms]
             )
         chair = self.query_one("#chair", Select)
-        if self.prefill and self.prefill.chair_id and chair.selection is None:
-            if any(s.id == self.prefill.chair_id for s in chairs):
-                chair.value = self.prefill.chair_id
+        wanted = self.prefill.chair_id if self.prefill else None
+        if wanted and chair.selection is None and any(s.id == wanted for s in chairs):
+            chair.value = wanted
         if pristine:
             self._pristine = self._typed()
 
