@@ -28,6 +28,11 @@ def data_dir() -> Path:
     return user_data_path(APP_NAME, APP_AUTHOR)
 
 
+def exports_dir() -> Path:
+    """Where the app writes exports a clerk asked for (made when the first one is written)."""
+    return data_dir() / "exports"
+
+
 def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path).expanduser().resolve()}"
 

@@ -229,6 +229,8 @@ class Prefill:
     rebooks_id: str | None = None
     chair_id: str | None = None
     """The same IRO usually chairs the child's next conference."""
+    late_reason: str | None = None
+    """Why it may be late: a re-booking is late because it was stood down."""
     why: str = ""
     """One line above the form saying where it came from."""
 
@@ -383,6 +385,12 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         self.query_one("#type", Select).value = prefill.conference_type
         if prefill.trigger_date is not None:
             self.query_one("#trigger", DateInput).value = format_date(prefill.trigger_date)
+        if prefill.rebooks_id:
+            # A re-booking keeps the stood-down conference's deadline, whatever is typed.
+            self.query_one("#trigger", DateInput).disabled = True
+            self._say("trigger-note", "Kept from the stood-down conference")
+        if prefill.late_reason:
+            self.query_one("#late-reason", Select).value = prefill.late_reason
         self._pick(prefill.family_id)
 
     def on_key(self, event: events.Key) -> None:
@@ -621,7 +629,11 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
     @on(Select.Changed, "#room, #chair")
     def _timing_changed(self, event: Input.Changed | Select.Changed) -> None:
         widget_id = event.control.id or ""
-        if widget_id == "trigger" and event.control.value.strip() != self._auto_trigger:
+        if (
+            widget_id == "trigger"
+            and not event.control.disabled
+            and event.control.value.strip() != self._auto_trigger
+        ):
             self._say("trigger-note", "")
         self.refresh_preview()
 

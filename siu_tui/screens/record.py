@@ -21,6 +21,8 @@ from siu_tui.screens.record_actions import (
     HeldDialog,
     MoveDialog,
     NextReviewDialog,
+    RebookDialog,
+    StandDownDialog,
 )
 from siu_tui.widgets.text import cell, plain, show
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from siu_tui.services.audit import AuditRow
     from siu_tui.services.changes import HeldResult
     from siu_tui.services.record import ConferenceRecord
+    from siu_tui.services.standdown import RebookOffer
 
 
 def header_lines(record: ConferenceRecord) -> list[str]:
@@ -60,6 +63,15 @@ def header_lines(record: ConferenceRecord) -> list[str]:
         )
     if record.cancel_reason:
         lines.append(f"Cancelled: {record.cancel_reason}")
+    if record.stand_down:
+        rebooked = (
+            f" · re-booked as {record.rebooked_as_reference}"
+            if record.rebooked_as_reference
+            else " · not re-booked yet (n re-books it)"
+        )
+        lines.append(record.stand_down + rebooked)
+    if record.rebooks_reference:
+        lines.append(f"Re-books {record.rebooks_reference}, which was stood down")
     return lines
 
 
@@ -85,6 +97,20 @@ class ConferenceScreen(SIUScreen):
             "Mark held",
             tooltip="Record each child's decision and categories",
             id="record-held",
+        ),
+        Binding(
+            "t",
+            "stand_down",
+            "Stand down",
+            tooltip="Stand the conference down (reason, who decided) and re-book it",
+            id="record-stand-down",
+        ),
+        Binding(
+            "n",
+            "rebook",
+            "Re-book",
+            tooltip="Book this stood-down conference again, keeping its deadline",
+            id="record-rebook",
         ),
         Binding(
             "r",
@@ -140,6 +166,19 @@ class ConferenceScreen(SIUScreen):
     def action_close(self) -> None:
         self.dismiss()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only what fits the conference's status (the footer shows what can be done)."""
+        status = self.record.status if self.record is not None else None
+        if action in ("move", "chair", "cancel_conference", "held", "stand_down"):
+            return status in (None, "booked")
+        if action == "rebook":
+            return (
+                status == "stood_down"
+                and self.record is not None
+                and not (self.record.rebooked_as_id)
+            )
+        return True
+
     def action_reload(self) -> None:
         self.load()
 
@@ -170,6 +209,65 @@ class ConferenceScreen(SIUScreen):
     def action_held(self) -> None:
         if record := self._booked():
             self.app.push_screen(HeldDialog(record), self._held)
+
+    def action_stand_down(self) -> None:
+        if record := self._booked():
+            self.app.push_screen(StandDownDialog(record), self._stood_down)
+
+    def _stood_down(self, done: object) -> None:
+        if done:
+            self.notify("Stood down. Nothing about it is deleted.", markup=False)
+            self.load()
+            self.load_rebooking(offer_first=True)
+
+    def action_rebook(self) -> None:
+        if self.record is not None and self.record.status == "stood_down":
+            self.load_rebooking(offer_first=False)
+
+    @work(thread=True, exclusive=True, group="rebook", exit_on_error=False)
+    def load_rebooking(self, *, offer_first: bool) -> None:
+        from siu_tui.services.standdown import rebook_offer
+
+        offer = rebook_offer(self.app.desk(), self.conference_id)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._offer_rebooking, offer, offer_first)
+
+    def _offer_rebooking(self, offer: RebookOffer, offer_first: bool) -> None:
+        if offer.rebooked_as:
+            self.notify(f"Already re-booked as {offer.rebooked_as}.", markup=False)
+            return
+        plan = offer.plan
+        lines = [
+            f"As: {plan.conference_type.label}, for the same children",
+            f"Keeps its deadline: {show(plan.deadline)} (runs from {show(plan.trigger_date)})",
+        ]
+        if plan.target is not None:
+            lines.append(f"Re-convene by: {show(plan.target)}")
+        if offer_first:
+            self.app.push_screen(RebookDialog(lines), lambda book: self._rebook(offer, bool(book)))
+        else:
+            self._rebook(offer, True)
+
+    def _rebook(self, offer: RebookOffer, book: bool) -> None:
+        if not book:
+            self.notify("Re-book it later from this record with n.", markup=False)
+            return
+        from siu_tui.screens.booking import Prefill
+
+        plan = offer.plan
+        target = f" · re-convene by {show(plan.target)}" if plan.target else ""
+        self.app.open_booking(  # type: ignore[attr-defined]
+            Prefill(
+                family_id=offer.family_id,
+                child_ids=offer.child_ids,
+                conference_type=plan.conference_type.value,
+                trigger_date=plan.trigger_date,
+                rebooks_id=offer.conference_id,
+                chair_id=offer.chair_id,
+                late_reason=plan.late_reason.value,
+                why=f"Re-booking {offer.reference} ({offer.reason_label.lower()}) · "
+                f"deadline {show(plan.deadline)}{target}",
+            )
+        )
 
     def action_chair(self) -> None:
         if self._booked():
@@ -233,6 +331,7 @@ class ConferenceScreen(SIUScreen):
 
     def show_record(self, record: ConferenceRecord, history: list[AuditRow]) -> None:
         self.record = record
+        self.refresh_bindings()
         self.sub_title = record.reference
         self.query_one("#record-title", Static).update(plain("\n".join(header_lines(record))))
         children = self.query_one("#children", DataTable)

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from siu_tui.domain.codes import AbuseCategory, ConferenceType, Decision, Reason
 from siu_tui.screens.base import SIUModal
+from siu_tui.widgets.date_input import DateInput
 from siu_tui.widgets.text import plain, show
 
 if TYPE_CHECKING:
@@ -261,6 +262,113 @@ class CancelDialog(ChangeDialog):
 
         cancel_conference(desk, self.record.id, values["reason"])
         return "Conference cancelled"
+
+
+class StandDownDialog(ChangeDialog):
+    """Why the conference cannot go ahead, who decided, when: the log is built from this."""
+
+    TITLE_TEXT = "Stand the conference down"
+
+    def fields(self) -> ComposeResult:
+        from siu_tui.clock import today
+        from siu_tui.domain.codes import DecidedBy
+
+        yield Label(
+            "The conference is kept, marked stood down, and can be re-booked straight away "
+            "with its original deadline.",
+            classes="hint",
+        )
+        yield Label("Reason")
+        yield Select(REASONS, prompt="Choose the reason", id="reason")
+        yield self.error_label("reason")
+        yield Label("Decided by")
+        yield Select(
+            [(d.label, d.value) for d in DecidedBy],
+            prompt="Chair or manager",
+            id="decided_by",
+            value=DecidedBy.CHAIR.value,
+        )
+        yield self.error_label("decided_by")
+        yield Label("Decided on (DD/MM/YYYY)")
+        yield DateInput(today(), id="decided_on")
+        yield self.error_label("decided_on")
+        yield Label("Note")
+        yield Input(placeholder="Who was missing, what the family asked", id="note")
+        yield self.error_label("note")
+        yield self.error_label("status")
+        yield self.error_label("general")
+
+    def collect(self) -> dict[str, Any]:
+        reason = self.query_one("#reason", Select).selection
+        who = self.query_one("#decided_by", Select).selection
+        decided = self.query_one("#decided_on", DateInput)
+        if decided.value.strip() and decided.date is None:
+            raise FieldError("decided_on", decided.error or "Enter a date as DD/MM/YYYY")
+        return {
+            "reason": str(reason) if reason is not None else None,
+            "decided_by": str(who) if who is not None else None,
+            "decided_on": decided.date,
+            "note": self.query_one("#note", Input).value,
+        }
+
+    def apply(self, desk: Any, values: dict[str, Any]) -> Any:
+        from siu_tui.services.standdown import stand_down
+
+        stand_down(desk, self.record.id, **values)
+        return True
+
+
+class RebookDialog(SIUModal[bool]):
+    """Just stood down (or opened stood down): offer to re-book it with what it keeps."""
+
+    DEFAULT_CSS = """
+    RebookDialog { align: center middle; }
+    RebookDialog > #rebook-dialog {
+        width: 70; height: auto; border: thick $primary; background: $surface; padding: 1 2;
+    }
+    RebookDialog .title { text-style: bold; color: $accent; margin-bottom: 1; }
+    RebookDialog .buttons { height: auto; margin-top: 1; }
+    RebookDialog .buttons Button { margin-right: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "b,enter",
+            "book",
+            "Re-book now",
+            tooltip="Open the booking form, filled in",
+            id="rebook-now",
+        ),
+        Binding(
+            "escape",
+            "later",
+            "Later",
+            tooltip="Re-book later from the record with n",
+            id="rebook-later",
+        ),
+    ]
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="rebook-dialog"):
+            yield Static("Re-book this conference?", classes="title", markup=False)
+            yield Static("\n".join(self.lines), id="rebook-details", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Re-book now (B)", variant="primary", id="book")
+                yield Button("Later (Esc)", id="later")
+
+    def on_mount(self) -> None:
+        self.query_one("#book").focus()
+
+    @on(Button.Pressed, "#book")
+    def action_book(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#later")
+    def action_later(self) -> None:
+        self.dismiss(False)
 
 
 class HeldDialog(ChangeDialog):

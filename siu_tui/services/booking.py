@@ -29,6 +29,7 @@ from siu_tui.domain.workingdays import holiday_name, is_working_day, working_day
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
+from siu_tui.services.standdown import link_rebooking, rebooked_from
 
 _REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -176,15 +177,26 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
             raise ValidationError.single("children", "Every child must belong to this family")
         check_people(session, chair_id=request.chair_id, clerk_id=request.clerk_id)
         check_room(session, request.room_id)
-        scale = timescale(session, ctype, children, request.date, request.trigger_date, rules)
+        source = None
+        if request.rebooks_id:
+            # A re-booking is the same conference again: it keeps the original deadline.
+            source = rebooked_from(session, request.rebooks_id, family.id, ctype)
+            scale = Timescale(
+                source.conference.trigger_date, False, None, source.conference.deadline
+            )
+        else:
+            scale = timescale(session, ctype, children, request.date, request.trigger_date, rules)
         if scale.trigger_date is None or scale.deadline is None:
             raise ValidationError.single("trigger_date", scale.missing or "Enter the date")
         trigger, deadline = scale.trigger_date, scale.deadline
+        late_reason = request.late_reason
+        if source is not None and not late_reason:
+            late_reason = source.stand_down.reason  # why it is late: it was stood down
         if trigger > request.date:
             raise ValidationError.single(
                 "trigger_date", f"The {ctype.trigger_label.lower()} cannot be after the conference"
             )
-        if is_late(request.date, deadline) and not request.late_reason:
+        if is_late(request.date, deadline) and not late_reason:
             raise ValidationError.single(
                 "late_reason",
                 f"The conference is after its deadline ({format_date(deadline)}): give a reason",
@@ -207,11 +219,13 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
             trigger_date=trigger,
             deadline=deadline,
             rebooks_id=request.rebooks_id,
-            late_reason=request.late_reason if late else None,
+            late_reason=late_reason if late else None,
             late_note=request.late_note if late else None,
         )
         session.add(conference)
         audit.record(session, desk.actor, "book", conference, conference_id=conference.id)
+        if source is not None:
+            link_rebooking(session, desk, source, conference.id)
         for child in children:
             link = ConferenceChild(conference_id=conference.id, child_id=child.id)
             session.add(link)
@@ -409,7 +423,10 @@ def preview_booking(desk: Desk, request: BookingRequest, today: date) -> Booking
                 ).all()
             )
         scale = Timescale(request.trigger_date, False, None, None)
-        if ctype is not None:
+        original = session.get(Conference, request.rebooks_id) if request.rebooks_id else None
+        if original is not None:
+            scale = Timescale(original.trigger_date, False, None, original.deadline)
+        elif ctype is not None:
             scale = timescale(session, ctype, children, when, request.trigger_date, desk.rules)
             if scale.missing and ctype.is_review and request.child_ids:
                 warnings.append(BookingWarning("trigger_date", scale.missing))

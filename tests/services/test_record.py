@@ -7,11 +7,11 @@ December and 1 January are bank holidays).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 
 import pytest
 
-from siu_tui.db.models import Family, StandDown
+from siu_tui.db.models import Family
 from siu_tui.services.booking import BookingRequest, book_conference
 from siu_tui.services.changes import (
     ChildOutcome,
@@ -25,6 +25,7 @@ from siu_tui.services.errors import NotFound
 from siu_tui.services.people import add_child, add_staff
 from siu_tui.services.record import conference_history, conference_record
 from siu_tui.services.reference import add_room
+from siu_tui.services.standdown import stand_down
 
 from .conftest import ACTOR, People
 
@@ -135,21 +136,20 @@ def test_the_record_after_the_conference_is_held(desk: Desk, people: People) -> 
 
 def test_a_stood_down_conference_names_its_replacement(desk: Desk, people: People) -> None:
     first = book(desk, people)
-    second = book(desk, people, date=date(2027, 1, 7), rebooks_id=first)
-    with desk.store.write() as session:
-        session.add(
-            StandDown(
-                conference_id=first,
-                reason="not_quorate",
-                decided_by="chair",
-                decided_at=datetime(2027, 1, 6, 14, 0, tzinfo=UTC),
-                note="No police",
-                rebooked_conference_id=second,
-            )
-        )
+    stand_down(
+        desk,
+        first,
+        reason="not_quorate",
+        decided_by="chair",
+        decided_on=date(2026, 11, 24),
+        note="No police",
+    )
+    second = book(
+        desk, people, date=date(2027, 1, 7), rebooks_id=first, conference_type="initial_reconvened"
+    )
     old, new = conference_record(desk, first), conference_record(desk, second)
     assert old.stand_down == (
-        "Stood down 06/01/2027 by the chair: Not quorate (key agency absent) (No police)"
+        "Stood down 24/11/2026 by the chair: Not quorate (key agency absent) (No police)"
     )
     assert old.rebooked_as_reference == new.reference
     assert new.rebooks_reference == old.reference

@@ -124,3 +124,27 @@ def test_conference_record_history(snap_compare, sample_url: str) -> None:
     assert snap_compare(
         SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
     )
+
+
+def test_stood_down_log(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("l")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_late_conferences(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
