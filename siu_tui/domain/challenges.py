@@ -25,6 +25,11 @@ def default_response_due(raised_on: date, rules: Rules = DEFAULT_RULES) -> date:
     return add_working_days(raised_on, rules.challenge_response_working_days)
 
 
+def escalated_outcome(level: ChallengeLevel) -> str:
+    """The outcome recorded on a level closed by escalating it to ``level``."""
+    return f"Escalated to the next level: {level.label.lower()}"
+
+
 def challenge_state(resolved_on: date | None, escalated: bool) -> ChallengeState:
     """Open until closed; closed by escalating it, or resolved."""
     if resolved_on is None:

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from siu_tui.screens.base import SIUScreen
 from siu_tui.screens.record_actions import CancelDialog, ChairDialog, HeldDialog, MoveDialog
+from siu_tui.screens.record_challenges import RecordChallenges
 from siu_tui.widgets.text import cell, plain, show
 
 if TYPE_CHECKING:
@@ -85,6 +86,13 @@ class ConferenceScreen(SIUScreen):
             tooltip="Read the latest from the database",
             id="record-refresh",
         ),
+        Binding(
+            "l",
+            "log_challenge",
+            "Log challenge",
+            tooltip="Log an IRO challenge about this conference (Challenges tab)",
+            id="record-challenge",
+        ),
     ]
 
     def __init__(self, conference_id: str) -> None:
@@ -101,6 +109,8 @@ class ConferenceScreen(SIUScreen):
                 yield DataTable(id="children", cursor_type="row", zebra_stripes=True)
             with TabPane("History", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            with TabPane("Challenges", id="tab-challenges"):
+                yield RecordChallenges(id="challenges")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -134,6 +144,10 @@ class ConferenceScreen(SIUScreen):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_log_challenge(self) -> None:
+        self.query_one(TabbedContent).active = "tab-challenges"
+        self.query_one(RecordChallenges).log()
 
     # -- changes -----------------------------------------------------------------------------
 
@@ -213,6 +227,7 @@ class ConferenceScreen(SIUScreen):
     def show_record(self, record: ConferenceRecord, history: list[AuditRow]) -> None:
         self.record = record
         self.sub_title = record.reference
+        self.query_one(RecordChallenges).show_for(record)
         self.query_one("#record-title", Static).update(plain("\n".join(header_lines(record))))
         children = self.query_one("#children", DataTable)
         children.clear()

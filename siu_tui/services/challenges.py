@@ -29,14 +29,24 @@ from siu_tui.domain.challenges import (
     challenge_state,
     days_overdue,
     default_response_due,
+    escalated_outcome,
     response_status,
     summarise_challenges,
 )
-from siu_tui.domain.codes import ChallengeCategory, ChallengeLevel, ChallengeState, Role
+from siu_tui.domain.codes import (
+    ChallengeCategory,
+    ChallengeLevel,
+    ChallengeState,
+    ConferenceStatus,
+    ConferenceType,
+    Role,
+)
 from siu_tui.domain.dates import format_date
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
+from siu_tui.services.families import previous_conferences
+from siu_tui.services.people import list_staff
 
 __all__ = [
     "RAISER_ROLES",
@@ -46,12 +56,15 @@ __all__ = [
     "ChallengeRequest",
     "ChallengeRow",
     "EscalationRequest",
+    "FamilyContext",
+    "FormChoices",
     "challenge_detail",
     "challenge_figures",
     "challenge_teams",
     "count_challenges",
     "escalate_challenge",
     "family_challenges",
+    "form_choices",
     "list_challenges",
     "log_challenge",
     "resolve_challenge",
@@ -448,6 +461,71 @@ def challenge_detail(desk: Desk, challenge_id: str) -> ChallengeDetail:
     return ChallengeDetail(challenge_id, [rows[i] for i in ids if i in rows])
 
 
+# --- What the forms pick from ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyContext:
+    """The family a challenge is about, with the people it usually names."""
+
+    id: str
+    reference: str
+    name: str
+    locality_team: str | None
+    social_worker: str | None
+    team_manager: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FormChoices:
+    family: FamilyContext | None
+    conferences: list[tuple[str, str]]
+    """(id, "25/11/2026 Initial · Held") for the family's latest conferences."""
+    raisers: list[tuple[str, str]]
+    """(staff id, name) of the active IROs, then the SIU managers (marked as such)."""
+
+
+FORM_CONFERENCES = 12
+
+
+def _conference_label(day: date, ctype: str, status: str) -> str:
+    """Short enough for a picker: "25/11/2026 Review · Booked"."""
+    return (
+        f"{format_date(day)} {ConferenceType(ctype).short_label} · {ConferenceStatus(status).label}"
+    )
+
+
+def form_choices(
+    desk: Desk, family_id: str | None = None, include_conference: str | None = None
+) -> FormChoices:
+    """What the challenge forms offer: who can raise one and, once the family is known, its
+    latest conferences (and ``include_conference`` even when it is older than those)."""
+    raisers = [(s.id, s.name) for s in list_staff(desk, Role.IRO.value)]
+    raisers += [(s.id, f"{s.name} (SIU manager)") for s in list_staff(desk, Role.MANAGER.value)]
+    if not family_id:
+        return FormChoices(None, [], raisers)
+    with desk.store.read() as session:
+        family = session.get(Family, family_id)
+        if family is None:
+            raise NotFound("That family is not on record")
+        context = FamilyContext(
+            family.id,
+            family.reference,
+            family.name,
+            family.locality_team,
+            family.social_worker,
+            family.team_manager,
+        )
+        extra = None
+        if include_conference:
+            extra = session.get(Conference, include_conference)
+    rows = previous_conferences(desk, family_id, limit=FORM_CONFERENCES)
+    conferences = [(r.id, _conference_label(r.date, r.type, r.status_code)) for r in rows]
+    if extra is not None and extra.family_id == family_id and extra.id not in dict(conferences):
+        conferences.append((extra.id, _conference_label(extra.date, extra.type, extra.status)))
+    return FormChoices(context, conferences, raisers)
+
+
 # --- Writing ----------------------------------------------------------------------------------
 
 
@@ -592,11 +670,6 @@ def _load_open(session: Session, challenge_id: str, doing: str) -> Challenge:
             "state", f"This challenge is already {state}: only an open one can be {doing}"
         )
     return challenge
-
-
-def escalated_outcome(level: ChallengeLevel) -> str:
-    """The outcome recorded on a level closed by escalating it."""
-    return f"Escalated to the next level: {level.label.lower()}"
 
 
 def escalate_challenge(desk: Desk, challenge_id: str, request: EscalationRequest) -> str:
