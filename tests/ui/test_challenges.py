@@ -390,3 +390,29 @@ async def test_an_empty_list_says_what_to_do(sample_url: str) -> None:
         empty = app.screen.query_one("#ch-empty", Static)
         assert empty.display
         assert "Press n to log one" in str(empty.render())
+
+
+async def test_the_section_and_its_actions_are_found_by_name(sample_url: str) -> None:
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"go to challenges")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChallengesScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"log challenge")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LogChallengeDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        table = app.screen.query_one("#help-keys", DataTable)
+        assert {"Log challenge", "Filters", "Figures", "Challenges"} <= set(column(table, 1))
