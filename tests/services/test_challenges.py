@@ -212,6 +212,9 @@ def test_escalate_through_every_level_then_resolve(
         "resolve challenge",
     ]
     assert {e.conference_id for e in audit_events("challenge")} == {conference}
+    # The conference's history names the level an escalation came from, not its key.
+    changes = [h.changes for h in conference_history(desk, conference)]
+    assert any("escalated_from: practice; family: FAM-0001" in c for c in changes)
 
 
 def test_escalation_and_resolution_refuse_bad_dates_and_write_nothing(
