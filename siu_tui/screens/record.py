@@ -110,7 +110,7 @@ class ConferenceScreen(SIUScreen):
             with TabPane("History", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
             with TabPane("Challenges", id="tab-challenges"):
-                yield RecordChallenges(id="challenges")
+                yield RecordChallenges(self.action_reload, id="challenges")
         yield Footer()
 
     def on_mount(self) -> None:

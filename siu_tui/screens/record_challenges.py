@@ -6,6 +6,7 @@ Enter opens a challenge with its escalation history, where it is escalated or re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -42,9 +43,11 @@ class RecordChallenges(Vertical):
     RecordChallenges > #record-challenges-empty { color: $text-muted; padding: 1 2; }
     """
 
-    def __init__(self, **kwargs: str) -> None:
+    def __init__(self, on_change: Callable[[], None] | None = None, **kwargs: str) -> None:
         super().__init__(**kwargs)
         self.record: ConferenceRecord | None = None
+        self.on_change = on_change
+        """Reloads the whole record after a change here, so its History tab shows it too."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="record-challenges-hint", markup=False)
@@ -67,7 +70,9 @@ class RecordChallenges(Vertical):
         self.load(record.family_id)
 
     def reload(self, _result: object = None) -> None:
-        if self.record is not None:
+        if self.on_change is not None:
+            self.on_change()  # comes back through show_for
+        elif self.record is not None:
             self.load(self.record.family_id)
 
     def log(self) -> None:
@@ -113,12 +118,14 @@ class RecordChallenges(Vertical):
             )
         opened = sum(1 for r in rows if r.is_open)
         overdue = sum(1 for r in rows if r.overdue)
-        self.query_one("#record-challenges-hint", Static).update(
+        hint = self.query_one("#record-challenges-hint", Static)
+        hint.update(
             plain(
                 f"The family's challenges: {len(rows)} · {opened} open · {overdue} overdue · "
-                "Enter opens one (escalate, resolve) · l logs one about this conference"
+                "Enter opens one to escalate or resolve · l logs one"
             )
         )
+        hint.display = bool(rows)
         table.display = bool(rows)
         self.query_one("#record-challenges-empty").display = not rows
 

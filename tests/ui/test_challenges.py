@@ -100,6 +100,8 @@ async def test_log_escalate_and_resolve_from_the_conference_record(sample_url: s
         assert column(table, 1) == ["Practice discussion"]
         assert column(table, 4) == ["this one"]
         assert column(table, 6) == ["Open"]
+        # The record's own history shows it at once.
+        assert "log challenge" in column(record.query_one("#history", DataTable), 2)
         [logged] = challenges(sample_url)
         assert (logged.conference_id, logged.category, logged.response_due) == (
             record.conference_id,
@@ -163,6 +165,8 @@ async def test_log_escalate_and_resolve_from_the_conference_record(sample_url: s
         await settle(pilot)
         assert app.screen is record
         assert column(table, 6) == ["Resolved", *["Escalated"] * 4]
+        actions = column(record.query_one("#history", DataTable), 2)
+        assert actions[:3] == ["resolve challenge", "log escalation", "escalate challenge"]
 
 
 # --- from the Challenges section ----------------------------------------------------------------
