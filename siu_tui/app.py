@@ -23,6 +23,7 @@ from siu_tui.commands import SIUCommands
 from siu_tui.config import current_user, default_database_url
 from siu_tui.errors import UserFacingError
 from siu_tui.screens.audit import AuditScreen
+from siu_tui.screens.challenges import ChallengesScreen
 from siu_tui.screens.conferences import ConferencesScreen
 from siu_tui.screens.help import HelpScreen
 from siu_tui.screens.home import HomeScreen
@@ -50,6 +51,7 @@ class SIUApp(App[None]):
         "home": HomeScreen,
         "conferences": ConferencesScreen,
         "standdown": StoodDownScreen,
+        "challenges": ChallengesScreen,
         "reference": ReferenceScreen,
         "audit": AuditScreen,
         "settings": SettingsScreen,

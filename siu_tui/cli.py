@@ -213,6 +213,74 @@ def demo(ctx: click.Context, conferences: int, db: str | None, replace: bool) ->
     _generate(url, conferences)
 
 
+@cli.command("challenges")
+@click.option("--year", type=int, metavar="YYYY", help="The council's year: 2026 means 2026-27.")
+@click.option("--quarter", type=click.IntRange(1, 4), help="A quarter of that year (1 = Apr-Jun).")
+@click.option("--from", "start", type=DATE, help="First day of a period of your own.")
+@click.option("--to", "end", type=DATE, help="Last day of a period of your own.")
+@click.pass_context
+def challenges_cmd(
+    ctx: click.Context,
+    year: int | None,
+    quarter: int | None,
+    start: date | None,
+    end: date | None,
+) -> None:
+    """Print the IRO challenge figures for a period (default: this council year)."""
+    from siu_tui import clock
+    from siu_tui.config import sqlite_path
+    from siu_tui.domain.periods import financial_year, financial_year_of
+    from siu_tui.domain.periods import quarter as quarter_period
+
+    if (start is None) != (end is None):
+        raise click.UsageError("give both --from and --to, or neither")
+    if start is not None and (year is not None or quarter is not None):
+        raise click.UsageError("--from/--to cannot be combined with --year or --quarter")
+    label = ""
+    if start is None or end is None:
+        chosen = year if year is not None else financial_year_of(clock.today())
+        period = quarter_period(chosen, quarter) if quarter else financial_year(chosen)
+        start, end, label = period.start, period.end, f" ({period.label})"
+    url = _database_url(ctx.obj.get("db"))
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise CommandError(f"no database at {path}")
+    from siu_tui.db.engine import Store
+    from siu_tui.services.challenges import challenge_figures
+    from siu_tui.services.context import Desk
+
+    desk = Desk(Store(url), current_user(ctx.obj.get("user")))
+    try:
+        figures = challenge_figures(desk, start, end)
+    finally:
+        desk.close()
+    for line in _figure_lines(figures, label):
+        click.echo(line)
+
+
+def _figure_lines(figures, label: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The figures as aligned plain text, by level and then by category."""
+    from siu_tui.domain.dates import format_date
+
+    head = (
+        f"{'Raised':>7}{'Open':>7}{'Overdue':>9}{'Escalated':>11}{'Resolved':>10}{'Avg days':>10}"
+    )
+    lines = [
+        f"Challenges raised {format_date(figures.start)} to {format_date(figures.end)}{label}, "
+        f"as they stood on {format_date(figures.as_at)}"
+    ]
+    for title, rows in (("Level", figures.by_level), ("Category", figures.by_category)):
+        lines += ["", f"{title:<38}{head}"]
+        for row in (*rows, figures.total):
+            average = "-" if row.average_days is None else f"{row.average_days:.1f}"
+            lines.append(
+                f"{row.label:<38}{row.raised:>7}{row.open:>7}{row.overdue:>9}"
+                f"{row.escalated:>11}{row.resolved:>10}{average:>10}"
+            )
+    lines += ["", "Avg days: calendar days from first raised to resolved, through escalations."]
+    return lines
+
+
 @cli.group()
 def db() -> None:
     """Look after the database: upgrade it, check it."""

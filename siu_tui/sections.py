@@ -11,6 +11,11 @@ SECTIONS: dict[str, tuple[str, str, str]] = {
         "Stood down and late",
         "The stood-down log with its reasons and re-bookings, and conferences held late",
     ),
+    "challenges": (
+        "g",
+        "Challenges",
+        "IRO challenges and escalations, open and closed, and figures",
+    ),
     "reference": ("o", "Staff, rooms and teams", "The people, rooms and teams forms pick from"),
     "audit": ("a", "Audit trail", "Every change, who made it and when"),
     "settings": ("s", "Settings", "The unit's timescales and rules, and where data is kept"),

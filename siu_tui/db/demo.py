@@ -53,6 +53,7 @@ from siu_tui.db.models import (
     new_id,
 )
 from siu_tui.domain.advocacy import age_on, eligible_for_advocacy
+from siu_tui.domain.challenges import escalated_outcome
 from siu_tui.domain.codes import (
     AbuseCategory,
     AdvocacyOutcome,
@@ -319,6 +320,11 @@ CHALLENGE_TEXT: dict[ChallengeCategory, str] = {
     ChallengeCategory.LEGAL_ADVICE: "Demo challenge: legal planning meeting not requested.",
     ChallengeCategory.OTHER: "Demo challenge: an invented concern for the sample data.",
 }
+RECENT_CHALLENGES = 30
+"""Working days back from today in which held conferences are challenged more often."""
+OVERDUE_AT_MOST = 30
+"""Working days a demo challenge's response may be left overdue: older ones were all closed,
+as a unit chasing its responses would have closed them."""
 _DAYS: tuple[timedelta, ...] = tuple(timedelta(days=n) for n in range(32))
 _REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 """The booking service's reference alphabet (no 0/O or 1/I to misread over the phone)."""
@@ -942,7 +948,10 @@ class _Generator:
             self.children(conf, kids, decision, categories)
             self.after_booking(fam, conf, kids, None)
             self.minutes(conf)
-            if self.chance(0.025):
+            # A few in every quarter; more of late, so the open ones waiting on a response
+            # (some overdue) are there for a first look.
+            recent = self.wd_between(day, self.today) <= RECENT_CHALLENGES
+            if self.chance(0.12 if recent else 0.025):
                 self.challenge(fam, conf)
 
             if decision == PLAN:
@@ -1406,7 +1415,12 @@ class _Generator:
             due = self.add_wd(raised, self.rules.challenge_response_working_days)
             resolved: date | None = self.add_wd(raised, self.between(1, 8))
             if resolved is not None and (
-                resolved > self.today or (due < self.today and self.chance(0.08))
+                resolved > self.today
+                or (
+                    due < self.today
+                    and self.chance(0.3)
+                    and self.wd_between(due, self.today) <= OVERDUE_AT_MOST
+                )
             ):
                 resolved = None  # still open (and, past its due date, overdue)
             escalate = resolved is not None and level.next is not None and self.chance(0.15)
@@ -1416,8 +1430,8 @@ class _Generator:
             outcome = None
             if resolved is not None:
                 outcome = (
-                    "Demo: response not accepted; escalated to the next level."
-                    if escalate
+                    escalated_outcome(level.next)  # as the app writes it
+                    if escalate and level.next is not None
                     else "Demo: agreed actions recorded; resolved."
                 )
             self.rows["challenge"].append(
@@ -1431,7 +1445,7 @@ class _Generator:
                     "category": category.value,
                     "description": CHALLENGE_TEXT[category],
                     "person_challenged": challenged,
-                    "team": f"{fam.locality} Locality Team",
+                    "team": fam.locality,  # the social worker's locality team
                     "raised_on": raised,
                     "response_due": due,
                     "resolved_on": resolved,

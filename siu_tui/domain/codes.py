@@ -222,6 +222,22 @@ class ChallengeLevel(Coded):
         i = members.index(self)
         return members[i + 1] if i + 1 < len(members) else None
 
+    @property
+    def short_label(self) -> str:
+        """For narrow list columns: who the challenge has reached."""
+        return {
+            "practice": "Practice",
+            "professional": "Professional",
+            "team_manager": "Team manager",
+            "service_manager": "Service mgr",
+            "assistant_director": "Asst director",
+        }[self.value]
+
+    @property
+    def rank(self) -> int:
+        """1 for a practice discussion up to 5 for the assistant director."""
+        return list(ChallengeLevel).index(self) + 1
+
 
 class ChallengeCategory(Coded):
     REPORT_SUFFICIENCY = "report_sufficiency", "Sufficiency of social worker's report"
@@ -231,6 +247,28 @@ class ChallengeCategory(Coded):
     INVITE_DELAY = "invite_delay", "Delay in the invite list"
     LEGAL_ADVICE = "legal_advice", "Legal advice not sought"
     OTHER = "other", "Other"
+
+    @property
+    def short_label(self) -> str:
+        """For narrow list columns; the full label is on the challenge itself."""
+        return {
+            "report_sufficiency": "SW report",
+            "plan_delay": "Plan delay",
+            "visits": "SW visits",
+            "management_oversight": "Oversight",
+            "invite_delay": "Invite list",
+            "legal_advice": "Legal advice",
+            "other": "Other",
+        }[self.value]
+
+
+class ChallengeState(Coded):
+    """Where a challenge stands. Not stored: a challenge is open until it has a closing date,
+    and a closed one was escalated if a later level points back at it, resolved otherwise."""
+
+    OPEN = "open", "Open"
+    ESCALATED = "escalated", "Escalated"
+    RESOLVED = "resolved", "Resolved"
 
 
 class EthnicGroup(Coded):

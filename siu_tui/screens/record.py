@@ -24,6 +24,7 @@ from siu_tui.screens.record_actions import (
     RebookDialog,
     StandDownDialog,
 )
+from siu_tui.screens.record_challenges import RecordChallenges
 from siu_tui.widgets.text import cell, plain, show
 
 if TYPE_CHECKING:
@@ -119,6 +120,13 @@ class ConferenceScreen(SIUScreen):
             tooltip="Read the latest from the database",
             id="record-refresh",
         ),
+        Binding(
+            "i",
+            "log_challenge",
+            "Log challenge",
+            tooltip="Log an IRO challenge about this conference (Challenges tab)",
+            id="record-challenge",
+        ),
     ]
 
     def __init__(self, conference_id: str) -> None:
@@ -135,6 +143,8 @@ class ConferenceScreen(SIUScreen):
                 yield DataTable(id="children", cursor_type="row", zebra_stripes=True)
             with TabPane("History", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            with TabPane("Challenges", id="tab-challenges"):
+                yield RecordChallenges(self.action_reload, id="challenges")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -181,6 +191,10 @@ class ConferenceScreen(SIUScreen):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_log_challenge(self) -> None:
+        self.query_one(TabbedContent).active = "tab-challenges"
+        self.query_one(RecordChallenges).log()
 
     # -- changes -----------------------------------------------------------------------------
 
@@ -333,6 +347,7 @@ class ConferenceScreen(SIUScreen):
         self.record = record
         self.refresh_bindings()
         self.sub_title = record.reference
+        self.query_one(RecordChallenges).show_for(record)
         self.query_one("#record-title", Static).update(plain("\n".join(header_lines(record))))
         children = self.query_one("#children", DataTable)
         children.clear()

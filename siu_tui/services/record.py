@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from siu_tui import clock
 from siu_tui.db.models import (
     AuditEvent,
+    Challenge,
     Child,
     ChildProtectionPlan,
     Conference,
@@ -324,6 +325,7 @@ _NAMED: tuple[tuple[type, str], ...] = (
     (Room, "name"),
     (Family, "reference"),
     (Conference, "reference"),
+    (Challenge, "level"),  # an escalation names the level it escalated
 )
 
 

@@ -175,3 +175,36 @@ def test_the_installed_command_runs_in_its_own_process(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == "siu: Invalid value for 'DATE': 2026-02-30 is not a real date\n"
+
+
+def test_challenge_figures_for_a_quarter(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from siu_tui.services.challenges import ChallengeRequest, log_challenge
+    from siu_tui.services.context import Desk
+    from siu_tui.services.people import add_staff, create_family
+
+    path = tmp_path / "c.db"
+    desk = Desk.open(f"sqlite:///{path}", "fixture")
+    iro = add_staff(desk, "Iris Reed", "iro")
+    family = create_family(desk, "FAM-1", "Smith")
+    for raised, category in ((date(2026, 10, 5), "visits"), (date(2026, 11, 2), "other")):
+        log_challenge(desk, ChallengeRequest(family, iro, "practice", category, "Concern", raised))
+    desk.close()
+    code, out, err = run(
+        capsys, "--db", str(path), "challenges", "--year", "2026", "--quarter", "3"
+    )
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == (
+        "Challenges raised 01/10/2026 to 31/12/2026 (2026-27 Q3), as they stood on 25/11/2026"
+    )
+    practice = next(line for line in lines if line.startswith("Practice discussion"))
+    assert practice.split()[-6:] == ["2", "2", "2", "0", "0", "-"]
+    code, out, _ = run(capsys, "--db", str(path), "challenges", "--year", "2025")
+    assert "All challenges" in out and out.count(" 0 ") > 5
+    assert run(capsys, "--db", str(tmp_path / "none.db"), "challenges")[0] == 1
+    code, _, err = run(capsys, "--db", str(path), "challenges", "--from", "2026-10-01")
+    assert (code, err) == (2, "siu: give both --from and --to, or neither\n")

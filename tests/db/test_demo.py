@@ -24,6 +24,7 @@ from siu_tui.db.migrate import ensure_current
 from siu_tui.db.models import (
     AdvocacyReferral,
     AuditEvent,
+    Challenge,
     Child,
     ChildProtectionPlan,
     Conference,
@@ -37,11 +38,12 @@ from siu_tui.db.models import (
     StandDown,
 )
 from siu_tui.domain.advocacy import eligible_for_advocacy
-from siu_tui.domain.codes import ConferenceType
+from siu_tui.domain.challenges import default_response_due, escalated_outcome
+from siu_tui.domain.codes import ChallengeLevel, ConferenceType
 from siu_tui.domain.periods import week_of
 from siu_tui.domain.references import normalise_case_reference
 from siu_tui.domain.timescales import birth_since, conference_deadline
-from siu_tui.domain.workingdays import is_working_day
+from siu_tui.domain.workingdays import is_working_day, working_days_between
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 N = 300
@@ -315,3 +317,33 @@ def test_four_to_nine_invitees_with_quorate_held_conferences(demo: Store) -> Non
                 assert conf.trigger_date < invitee.invited_at <= min(conf.date, TODAY)
             if invitee.report_received_at is not None:
                 assert invitee.report_received_at <= TODAY
+
+
+def test_challenges_are_chains_the_app_could_have_made(demo: Store) -> None:
+    """Due dates by the rule, escalations closed on the day the next level was raised with the
+    app's own outcome, nothing open for long, and teams from the locality team list."""
+    challenges = {c.id: c for c in _all(demo, Challenge)}
+    assert challenges
+    staff = {s.id: s for s in _all(demo, Staff)}
+    conferences = {c.id: c for c in _all(demo, Conference)}
+    teams = {t.name for t in _all(demo, LocalityTeam)}
+    later = {c.escalated_from_id: c for c in challenges.values() if c.escalated_from_id}
+    for c in challenges.values():
+        assert staff[c.raised_by_id].role == "iro"
+        assert c.response_due == default_response_due(c.raised_on)
+        assert c.raised_on <= TODAY
+        assert c.team in teams
+        if c.conference_id is not None:
+            assert conferences[c.conference_id].family_id == c.family_id
+        following = later.get(c.id)
+        if following is not None:
+            assert following.level == ChallengeLevel(c.level).next
+            assert (c.resolved_on, c.outcome) == (
+                following.raised_on,
+                escalated_outcome(ChallengeLevel(following.level)),
+            )
+            assert (following.family_id, following.category) == (c.family_id, c.category)
+        elif c.resolved_on is None and c.response_due < TODAY:
+            assert working_days_between(c.response_due, TODAY) <= 30
+        elif c.resolved_on is not None:
+            assert c.outcome and c.raised_on < c.resolved_on <= TODAY

@@ -6,6 +6,7 @@ import pytest
 
 from siu_tui.domain.codes import (
     ETHNICITIES,
+    ChallengeCategory,
     ChallengeLevel,
     ConferenceType,
     EthnicGroup,
@@ -42,6 +43,14 @@ def test_parse_names_the_choices() -> None:
 def test_escalation_goes_up_one_level_at_a_time_and_stops() -> None:
     levels = list(ChallengeLevel)
     assert [level.next for level in levels] == [*levels[1:], None]
+    assert [level.rank for level in levels] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("kind", [ChallengeLevel, ChallengeCategory])
+def test_challenge_short_labels_are_distinct_and_fit_the_list(kind: type) -> None:
+    shorts = [member.short_label for member in kind]
+    assert len(set(shorts)) == len(shorts)
+    assert max(len(s) for s in shorts) <= 13
 
 
 @pytest.mark.parametrize(

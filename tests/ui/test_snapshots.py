@@ -11,7 +11,10 @@ from textual.widgets import Input
 
 from siu_tui.app import SIUApp
 
+from .challenge_data import challenged_url
 from .conftest import settle
+
+__all__ = ["challenged_url"]  # a fixture, used by name
 
 SIZE = (130, 42)
 
@@ -147,4 +150,41 @@ def test_late_conferences(snap_compare, sample_url: str) -> None:
 
     assert snap_compare(
         SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_challenges(snap_compare, challenged_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("g")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(challenged_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_challenge_figures(snap_compare, challenged_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("t")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(challenged_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_challenge_history(snap_compare, challenged_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # Quillfeather's escalated challenge
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(challenged_url, user="tester"), terminal_size=SIZE, run_before=run_before
     )
