@@ -7,6 +7,8 @@ be referred by hand.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from siu_tui.domain.settings import DEFAULT_RULES, Rules
@@ -33,3 +35,88 @@ def eligible_for_advocacy(
     if date_of_birth is None or date_of_birth > conference_date:
         return False
     return age_on(date_of_birth, conference_date) >= rules.advocacy_min_age
+
+
+# --- Figures ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralFact:
+    """What the figures need to know about one referral (withdrawn ones are left out)."""
+
+    child_id: str
+    date_of_birth: date | None
+    conference_date: date
+    automatic: bool
+    outcome: str
+    supported: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class AdvocacyFigures:
+    """Advocacy for a period, as the quarterly and annual reports give it."""
+
+    referrals: int = 0
+    automatic: int = 0
+    by_hand: int = 0
+    pending: int = 0
+    contacted: int = 0
+    accepted: int = 0
+    declined: int = 0
+    no_response: int = 0
+    supported: int = 0
+    """Referrals where the advocate supported the child at the conference."""
+    children_supported: int = 0
+    """Different children supported (a child at two conferences counts once)."""
+    younger_children_supported: int = 0
+    """Of those, children under the automatic referral age on the conference date."""
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+FIGURE_LABELS: dict[str, str] = {
+    "referrals": "Referrals",
+    "automatic": "  automatic",
+    "by_hand": "  by hand",
+    "pending": "Pending",
+    "contacted": "Contacted",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "no_response": "No response",
+    "supported": "Supported at conference",
+    "children_supported": "Children supported",
+    "younger_children_supported": "Younger children supported",
+}
+
+
+def advocacy_figures(
+    referrals: Iterable[ReferralFact], rules: Rules = DEFAULT_RULES
+) -> AdvocacyFigures:
+    """Count referrals, their outcomes and the children supported.
+
+    "Younger" is judged on each conference's date against the automatic referral age, so a
+    sibling referred by hand at 9 who turns 10 before the next conference is younger only at
+    the first.
+    """
+    counts = dict.fromkeys(AdvocacyFigures.__slots__, 0)
+    supported_children: set[str] = set()
+    younger: set[str] = set()
+    for fact in referrals:
+        counts["referrals"] += 1
+        counts["automatic" if fact.automatic else "by_hand"] += 1
+        if fact.outcome in counts and fact.outcome not in ("referrals", "supported"):
+            counts[fact.outcome] += 1
+        if fact.supported:
+            counts["supported"] += 1
+            supported_children.add(fact.child_id)
+            born = fact.date_of_birth
+            if (
+                born is None
+                or born > fact.conference_date
+                or (age_on(born, fact.conference_date) < rules.advocacy_min_age)
+            ):
+                younger.add(fact.child_id)
+    counts["children_supported"] = len(supported_children)
+    counts["younger_children_supported"] = len(younger)
+    return AdvocacyFigures(**counts)

@@ -82,7 +82,9 @@ class AuditRow:
     changes: str
 
 
-HIDDEN_KEYS = frozenset({"id", "created_at", "updated_at"})
+HIDDEN_KEYS = frozenset({"id", "created_at", "updated_at", "body"})
+"""Left out of the one-line summary: keys and times say nothing to a clerk, and an e-mail's
+body would swamp the line (the event keeps it all)."""
 
 
 def describe_changes(
