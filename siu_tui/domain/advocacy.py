@@ -90,6 +90,9 @@ FIGURE_LABELS: dict[str, str] = {
 }
 
 
+_OUTCOME_FIELDS = frozenset({"pending", "contacted", "accepted", "declined", "no_response"})
+
+
 def advocacy_figures(
     referrals: Iterable[ReferralFact], rules: Rules = DEFAULT_RULES
 ) -> AdvocacyFigures:
@@ -105,7 +108,7 @@ def advocacy_figures(
     for fact in referrals:
         counts["referrals"] += 1
         counts["automatic" if fact.automatic else "by_hand"] += 1
-        if fact.outcome in counts and fact.outcome not in ("referrals", "supported"):
+        if fact.outcome in _OUTCOME_FIELDS:
             counts[fact.outcome] += 1
         if fact.supported:
             counts["supported"] += 1

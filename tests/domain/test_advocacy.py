@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 from hypothesis import given
 
-from siu_tui.domain.advocacy import age_on, eligible_for_advocacy
+from siu_tui.domain.advocacy import (
+    AdvocacyFigures,
+    ReferralFact,
+    advocacy_figures,
+    age_on,
+    eligible_for_advocacy,
+)
 from siu_tui.domain.settings import Rules
 
 from .strategies import PROPERTY, dates
@@ -47,6 +53,7 @@ def test_age_before_birth_is_refused() -> None:
     [
         (D(2016, 3, 15), D(2026, 3, 15), True),  # tenth birthday on the day
         (D(2016, 3, 15), D(2026, 3, 14), False),  # the day before
+        (D(2016, 3, 15), D(2026, 3, 16), True),  # the day after
         (D(2016, 2, 29), D(2026, 2, 28), False),
         (D(2016, 2, 29), D(2026, 3, 1), True),
         (D(2009, 1, 1), D(2026, 3, 1), True),  # 17
@@ -91,3 +98,42 @@ def test_age_on_counts_birthdays(a: date, b: date) -> None:
 def test_eligibility_matches_age(born: date, conference: date) -> None:
     expected = born <= conference and age_on(born, conference) >= 10
     assert eligible_for_advocacy(born, conference) is expected
+
+
+def test_figures_count_referrals_outcomes_and_children_supported() -> None:
+    day = D(2026, 11, 25)
+    facts = [
+        ReferralFact("ann", D(2014, 1, 1), day, True, "accepted", True),
+        ReferralFact("ann", D(2014, 1, 1), D(2026, 12, 2), True, "accepted", True),
+        ReferralFact("bob", D(2018, 1, 1), day, False, "accepted", True),  # 8: younger
+        ReferralFact("cat", D(2017, 1, 1), day, False, "declined", None),
+        ReferralFact("dan", D(2012, 1, 1), day, True, "no_response", None),
+        ReferralFact("eve", D(2013, 1, 1), day, True, "pending", None),
+        ReferralFact("fay", D(2013, 1, 1), day, True, "contacted", False),
+    ]
+    figures = advocacy_figures(facts)
+    assert figures == AdvocacyFigures(
+        referrals=7,
+        automatic=5,
+        by_hand=2,
+        pending=1,
+        contacted=1,
+        accepted=3,
+        declined=1,
+        no_response=1,
+        supported=3,
+        children_supported=2,
+        younger_children_supported=1,
+    )
+    assert advocacy_figures([]) == AdvocacyFigures()
+    # "Younger" follows the automatic age setting.
+    assert advocacy_figures(facts, Rules(advocacy_min_age=14)).younger_children_supported == 2
+
+
+def test_a_child_younger_at_one_conference_only_is_younger_once() -> None:
+    facts = [
+        ReferralFact("gil", D(2016, 12, 1), D(2026, 11, 25), False, "accepted", True),  # 9
+        ReferralFact("gil", D(2016, 12, 1), D(2026, 12, 2), True, "accepted", True),  # 10
+    ]
+    figures = advocacy_figures(facts)
+    assert (figures.children_supported, figures.younger_children_supported) == (1, 1)
