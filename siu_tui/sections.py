@@ -6,6 +6,8 @@ SECTIONS: dict[str, tuple[str, str, str]] = {
     # mode: (key, title, what it is for)
     "home": ("h", "Home", "Today's and this week's conferences, and what needs attention"),
     "conferences": ("c", "Conferences", "Every conference: search, filter and open one"),
+    "advocacy": ("v", "Advocacy", "Children referred to the advocacy service, and the figures"),
+    "outbox": ("b", "Outbox", "E-mails waiting to go, sent or failed; send them now"),
     "reference": ("o", "Staff, rooms and teams", "The people, rooms and teams forms pick from"),
     "audit": ("a", "Audit trail", "Every change, who made it and when"),
     "settings": ("s", "Settings", "The unit's timescales and rules, and where data is kept"),

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from siu_tui.screens.base import SIUScreen
 from siu_tui.screens.record_actions import CancelDialog, ChairDialog, HeldDialog, MoveDialog
+from siu_tui.screens.record_advocacy import AdvocacyTab
 from siu_tui.widgets.text import cell, plain, show
 
 if TYPE_CHECKING:
@@ -85,6 +86,13 @@ class ConferenceScreen(SIUScreen):
             tooltip="Read the latest from the database",
             id="record-refresh",
         ),
+        Binding(
+            "n",
+            "refer_by_hand",
+            "Refer",
+            tooltip="Refer a child to the advocacy service by hand (Advocacy tab)",
+            id="record-advocacy-refer",
+        ),
     ]
 
     def __init__(self, conference_id: str) -> None:
@@ -101,6 +109,8 @@ class ConferenceScreen(SIUScreen):
                 yield DataTable(id="children", cursor_type="row", zebra_stripes=True)
             with TabPane("History", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            with TabPane("Advocacy", id="tab-advocacy"):
+                yield AdvocacyTab(self.conference_id)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -134,6 +144,12 @@ class ConferenceScreen(SIUScreen):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_refer_by_hand(self) -> None:
+        self.query_one(TabbedContent).active = "tab-advocacy"
+        tab = self.query_one(AdvocacyTab)
+        tab.query_one(DataTable).focus()
+        tab.action_refer()
 
     # -- changes -----------------------------------------------------------------------------
 
@@ -209,6 +225,7 @@ class ConferenceScreen(SIUScreen):
         finally:
             self.app.call_from_thread(setattr, self.query_one("#record-header"), "loading", False)
         self.app.call_from_thread(self.show_record, record, history)
+        self.app.call_from_thread(self.query_one(AdvocacyTab).reload)
 
     def show_record(self, record: ConferenceRecord, history: list[AuditRow]) -> None:
         self.record = record

@@ -36,9 +36,12 @@ from siu_tui.db.models import (
     Staff,
 )
 from siu_tui.domain.advocacy import (
+    NOTICES,
     AdvocacyFigures,
+    NoticeDetails,
     ReferralFact,
-    age_on,
+    age_label,
+    compose_notice,
     eligible_for_advocacy,
 )
 from siu_tui.domain.advocacy import advocacy_figures as count_figures
@@ -83,33 +86,6 @@ def _rules(session: Session) -> Rules:
 # --- The e-mail -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class NoticeDetails:
-    """What the advocate needs to know, gathered from the records in the transaction."""
-
-    child_name: str
-    age_label: str
-    conference_reference: str
-    conference_type: str
-    date: date
-    start_time: time
-    venue: str
-    chair: str
-    social_worker: str
-    social_worker_contact: str
-    automatic: bool
-    reason: str | None
-    min_age: int
-
-
-def age_label(date_of_birth: date | None, on: date) -> str:
-    """ "11", "under 1" or "unborn", as the record screen words a child's age."""
-    if date_of_birth is None or date_of_birth > on:
-        return "unborn"
-    years = age_on(date_of_birth, on)
-    return "under 1" if years == 0 else str(years)
-
-
 def _details(
     session: Session, conference: Conference, child: Child, referral: AdvocacyReferral
 ) -> NoticeDetails:
@@ -133,64 +109,6 @@ def _details(
         reason=referral.reason,
         min_age=_rules(session).advocacy_min_age,
     )
-
-
-NOTICES = {
-    "referral": (
-        "Advocacy referral",
-        "The Safeguarding & Improvement Unit refers this child to the advocacy service for "
-        "the child protection conference below. Please offer the child an advocate and let "
-        "the unit know their answer.",
-    ),
-    "moved": (
-        "Advocacy referral update (conference moved)",
-        "The conference for this child has moved. The referral stands; the new details are below.",
-    ),
-    "rebooked": (
-        "Advocacy referral (conference re-booked)",
-        "The conference for this child was stood down and has been re-booked. The referral "
-        "carries over; the new details are below.",
-    ),
-    "withdrawn": (
-        "Advocacy referral withdrawn",
-        "The referral below is withdrawn, so no advocate is needed for this conference.",
-    ),
-}
-
-
-def compose_notice(details: NoticeDetails, notice: str, why: str | None = None) -> tuple[str, str]:
-    """The subject and plain-text body of a message to the advocacy service."""
-    title, intro = NOTICES[notice]
-    when = f"{details.date:%A} {format_date(details.date)}"
-    age = (
-        details.age_label
-        if details.age_label in ("unborn", "under 1")
-        else f"aged {details.age_label}"
-    )
-    subject = (
-        f"{title}: {details.child_name} ({age}), {details.conference_type} conference "
-        f"{format_date(details.date)} [{details.conference_reference}]"
-    )
-    if details.automatic:
-        referred = f"automatically (aged {details.min_age} or over on the conference date)"
-    else:
-        referred = f"by hand: {details.reason or 'no reason given'}"
-    lines = [
-        intro + (f" Reason: {why}." if why else ""),
-        "",
-        f"Child:          {details.child_name}, {age} on the conference date",
-        f"Conference:     {details.conference_type} child protection conference "
-        f"({details.conference_reference})",
-        f"Date and time:  {when} at {details.start_time:%H:%M}",
-        f"Venue:          {details.venue}",
-        f"Chair:          {details.chair}",
-        f"Social worker:  {details.social_worker} ({details.social_worker_contact})",
-        f"Referred:       {referred}",
-        "",
-        "-- ",
-        "Sent by SIU Desk for the Safeguarding & Improvement Unit.",
-    ]
-    return subject, "\n".join(lines) + "\n"
 
 
 def _latest_message(session: Session, referral_id: str) -> OutboxMessage | None:
