@@ -280,6 +280,8 @@ def _open_desk(ctx: click.Context, db_path: str | None):  # type: ignore[no-unty
 
 
 def _progress():  # type: ignore[no-untyped-def]
+    """A progress bar on stderr, so what the command prints can still be piped."""
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     return Progress(
@@ -288,6 +290,7 @@ def _progress():  # type: ignore[no-untyped-def]
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         transient=True,
+        console=Console(stderr=True),
     )
 
 

@@ -124,3 +124,40 @@ def test_conference_record_history(snap_compare, sample_url: str) -> None:
     assert snap_compare(
         SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
     )
+
+
+def test_advocacy(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("v")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_outbox(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("b")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_conference_record_advocacy(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("right", "right")  # Children, History, Advocacy
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
