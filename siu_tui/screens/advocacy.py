@@ -123,7 +123,7 @@ class AdvocacyScreen(SIUScreen):
             id="advocacy-period",
         ),
         Binding(
-            "o",
+            "g",
             "open_conference",
             "Conference",
             tooltip="Open the highlighted referral's conference",
@@ -316,6 +316,7 @@ class AdvocacyScreen(SIUScreen):
 
     def add_rows(self, rows: list[ReferralRow], fresh: bool) -> None:
         table = self.query_one(DataTable)
+        keep = table.cursor_row if fresh else None
         if fresh:
             table.clear()
             self._rows = {}
@@ -325,6 +326,8 @@ class AdvocacyScreen(SIUScreen):
         self._more = len(rows) == PAGE
         if rows:
             self._last = (rows[-1].conference_date, rows[-1].id)
+        if keep and table.row_count:  # after a change, stay where the clerk was
+            table.move_cursor(row=min(keep, table.row_count - 1))
         empty = table.row_count == 0
         table.display = not empty
         if not empty and self.focused is None:

@@ -1,9 +1,10 @@
 """The outbox: every e-mail SIU Desk has queued, whether it has gone, and why not.
 
 Messages to send (queued, being sent, failed) come first; m sends the queued ones in the
-background with a progress bar, and a failure leaves them queued with the reason. Enter shows
-a message as it will be sent; q queues again one that failed, was not needed or was
-interrupted while sending. Pages come from the database, newest first.
+background with a progress bar, and a failure leaves them queued with the reason. Enter
+shows a message as it will be sent (g there opens its conference); q queues again one that
+failed, was not needed or was interrupted while sending. Pages come from the database,
+newest first.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class OutboxScreen(SIUScreen):
             id="outbox-send",
         ),
         Binding(
-            "v,enter",
+            "enter",
             "view",
             "View",
             tooltip="Show the highlighted message as it will be sent",
@@ -220,6 +221,7 @@ class OutboxScreen(SIUScreen):
 
     def add_rows(self, rows: list[OutboxRow], fresh: bool) -> None:
         table = self.query_one(DataTable)
+        keep = table.cursor_row if fresh else None
         if fresh:
             table.clear()
             self._rows = {}
@@ -238,6 +240,8 @@ class OutboxScreen(SIUScreen):
         self._more = len(rows) == PAGE
         if rows:
             self._last = (rows[-1].created_at, rows[-1].id)
+        if keep and table.row_count:  # after a change, stay where the clerk was
+            table.move_cursor(row=min(keep, table.row_count - 1))
         empty = table.row_count == 0
         table.display = not empty
         if not empty and self.focused is None:
@@ -363,7 +367,7 @@ class MessageScreen(SIUModal[str | None]):
             id="message-requeue",
         ),
         Binding(
-            "o",
+            "g",
             "open_conference",
             "Conference",
             tooltip="Open the conference this message is about",

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from hypothesis import given
 
 from siu_tui.domain.advocacy import (
     AdvocacyFigures,
+    NoticeDetails,
     ReferralFact,
     advocacy_figures,
+    age_label,
     age_on,
+    compose_notice,
     eligible_for_advocacy,
 )
 from siu_tui.domain.settings import Rules
@@ -137,3 +140,70 @@ def test_a_child_younger_at_one_conference_only_is_younger_once() -> None:
     ]
     figures = advocacy_figures(facts)
     assert (figures.children_supported, figures.younger_children_supported) == (1, 1)
+
+
+def _details(**changes: object) -> NoticeDetails:
+    values: dict[str, object] = {
+        "child_name": "Robin Quillfeather",
+        "age_label": "10",
+        "conference_reference": "CPC-270106-AB2CD",
+        "conference_type": "Initial",
+        "date": D(2027, 1, 6),
+        "start_time": time(13, 30),
+        "venue": "Conference Room 1",
+        "chair": "Iris Reed",
+        "social_worker": "Sam Worker",
+        "social_worker_contact": "sam.worker@example.org",
+        "automatic": True,
+        "reason": None,
+        "min_age": 10,
+    }
+    values.update(changes)
+    return NoticeDetails(**values)  # type: ignore[arg-type]
+
+
+def test_the_referral_e_mail_says_what_the_advocate_needs() -> None:
+    subject, body = compose_notice(_details(), "referral")
+    assert subject == (
+        "Advocacy referral: Robin Quillfeather (aged 10), Initial conference 06/01/2027 "
+        "[CPC-270106-AB2CD]"
+    )
+    for line in (
+        "Child:          Robin Quillfeather, aged 10 on the conference date",
+        "Conference:     Initial child protection conference (CPC-270106-AB2CD)",
+        "Date and time:  Wednesday 06/01/2027 at 13:30",
+        "Venue:          Conference Room 1",
+        "Chair:          Iris Reed",
+        "Social worker:  Sam Worker (sam.worker@example.org)",
+        "Referred:       automatically (aged 10 or over on the conference date)",
+    ):
+        assert line in body.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("notice", "starts"),
+    [
+        ("moved", "Advocacy referral update (conference moved):"),
+        ("rebooked", "Advocacy referral (conference re-booked):"),
+        ("withdrawn", "Advocacy referral withdrawn:"),
+    ],
+)
+def test_updates_say_what_changed(notice: str, starts: str) -> None:
+    subject, body = compose_notice(
+        _details(automatic=False, reason="Asked to be heard", age_label="8"),
+        notice,
+        "Conference cancelled" if notice == "withdrawn" else None,
+    )
+    assert subject.startswith(starts)
+    assert "Referred:       by hand: Asked to be heard" in body
+    if notice == "withdrawn":
+        assert "Reason: Conference cancelled." in body
+
+
+@pytest.mark.parametrize(
+    ("born", "on", "label"),
+    [(None, D(2026, 1, 1), "unborn"), (D(2026, 2, 1), D(2026, 1, 1), "unborn"),
+     (D(2025, 6, 1), D(2026, 1, 1), "under 1"), (D(2015, 1, 1), D(2026, 1, 1), "11")],
+)  # fmt: skip
+def test_age_label(born: date | None, on: date, label: str) -> None:
+    assert age_label(born, on) == label

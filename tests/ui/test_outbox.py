@@ -9,7 +9,9 @@ from textual.widgets import DataTable, Static
 
 from siu_tui.app import SIUApp
 from siu_tui.db.models import OutboxMessage
+from siu_tui.screens.advocacy import AdvocacyScreen
 from siu_tui.screens.outbox import MessageScreen, OutboxScreen
+from siu_tui.screens.record import ConferenceScreen
 from siu_tui.services.context import Desk
 from siu_tui.services.settings import save_setting
 
@@ -79,6 +81,16 @@ async def test_send_the_queue_with_a_progress_bar(sample_url: str, server) -> No
         await pilot.press("m")  # again: nothing is sent twice
         await settle(pilot)
         assert len(server.received) == 5
+        # The section keys work from here: v to Advocacy (whose g opens the conference).
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, AdvocacyScreen)
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        await pilot.press("escape", "b")
+        await settle(pilot)
+        assert app.screen is screen
 
 
 async def test_server_down_keeps_mail_queued_with_the_reason(sample_url: str) -> None:
