@@ -75,7 +75,8 @@ def period_for(choice: str, day: date) -> Period:
 def figures_text(period: Period, figures: AdvocacyFigures) -> str:
     f = figures
     return (
-        f"{period.label} ({show(period.start)} to {show(period.end)}) · p changes the period\n"
+        f"{period.label} ({show(period.start)} to {show(period.end)}) · p changes the period"
+        " · Enter records an answer\n"
         f"Referrals {f.referrals} ({f.automatic} automatic, {f.by_hand} by hand) · "
         f"pending {f.pending} · contacted {f.contacted} · accepted {f.accepted} · "
         f"declined {f.declined} · no response {f.no_response}\n"

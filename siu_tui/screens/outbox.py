@@ -192,7 +192,7 @@ class OutboxScreen(SIUScreen):
         self.app.call_from_thread(self.show_summary, counts, server)
 
     def show_summary(self, counts: OutboxCounts, server: str) -> None:
-        lines = [counts.summary(), server]
+        lines = [f"{counts.summary()} · Enter shows a message", server]
         if counts.interrupted:
             lines.append(
                 f"{counts.interrupted} interrupted while sending: they may have gone. Check with "
