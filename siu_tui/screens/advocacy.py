@@ -244,6 +244,13 @@ class AdvocacyScreen(SIUScreen):
                 markup=False,
             )
             return
+        if row.conference_status != "Booked":
+            self.notify(
+                f"{row.conference_reference} is {row.conference_status.lower()}: only a booked "
+                "conference takes new referrals.",
+                markup=False,
+            )
+            return
         self.load_referable(row)
 
     def action_open_conference(self) -> None:

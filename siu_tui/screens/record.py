@@ -146,6 +146,8 @@ class ConferenceScreen(SIUScreen):
         self.load()
 
     def action_refer_by_hand(self) -> None:
+        if not self._booked():
+            return
         self.query_one(TabbedContent).active = "tab-advocacy"
         tab = self.query_one(AdvocacyTab)
         tab.query_one(DataTable).focus()

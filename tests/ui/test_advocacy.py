@@ -81,6 +81,10 @@ async def test_lists_by_state_with_the_figures(sample_url: str) -> None:
         assert "Referrals 5 (5 automatic, 0 by hand)" in figures
         tabs = screen.query_one(Tabs)
         assert "Pending 5" in str(tabs.query_one("#view-pending").render())
+        await pilot.press("n")  # the first is stood down: no new referrals, and it says so
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("only a booked" in n.message for n in app._notifications)
         await pilot.press("p")  # last quarter: nothing
         await settle(pilot)
         assert "Referrals 0" in str(screen.query_one("#advocacy-figures", Static).render())
