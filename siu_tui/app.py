@@ -22,11 +22,13 @@ import siu_tui
 from siu_tui.commands import SIUCommands
 from siu_tui.config import current_user, default_database_url
 from siu_tui.errors import UserFacingError
+from siu_tui.screens.advocacy import AdvocacyScreen
 from siu_tui.screens.audit import AuditScreen
 from siu_tui.screens.challenges import ChallengesScreen
 from siu_tui.screens.conferences import ConferencesScreen
 from siu_tui.screens.help import HelpScreen
 from siu_tui.screens.home import HomeScreen
+from siu_tui.screens.outbox import OutboxScreen
 from siu_tui.screens.reference import ReferenceScreen
 from siu_tui.screens.settings import SettingsScreen
 from siu_tui.screens.standdown import StoodDownScreen
@@ -52,6 +54,8 @@ class SIUApp(App[None]):
         "conferences": ConferencesScreen,
         "standdown": StoodDownScreen,
         "challenges": ChallengesScreen,
+        "advocacy": AdvocacyScreen,
+        "outbox": OutboxScreen,
         "reference": ReferenceScreen,
         "audit": AuditScreen,
         "settings": SettingsScreen,

@@ -326,6 +326,130 @@ def check(ctx: click.Context, db_path: str | None) -> None:
         sys.exit(1)
 
 
+@cli.group()
+def outbox() -> None:
+    """Send the e-mails SIU Desk has queued (advocacy referrals, invitations), or export them.
+
+    The mail server comes from Settings or SIU_SMTP_HOST, SIU_SMTP_PORT, SIU_SMTP_USER,
+    SIU_SMTP_SENDER and SIU_SMTP_SECURITY (starttls, ssl, none); the password only from
+    SIU_SMTP_PASSWORD. SIU_SMTP_CAFILE trusts a council's own certificate authority.
+    """
+
+
+def _open_desk(ctx: click.Context, db_path: str | None):  # type: ignore[no-untyped-def]
+    from siu_tui.config import sqlite_path
+    from siu_tui.services.context import Desk
+
+    url = _database_url(db_path or ctx.obj.get("db"))
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise CommandError(f"no database at {path}")
+    return Desk.open(url, current_user(ctx.obj.get("user")))
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    """A progress bar on stderr, so what the command prints can still be piped."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        console=Console(stderr=True),
+    )
+
+
+@outbox.command("send")
+@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@click.pass_context
+def outbox_send(ctx: click.Context, db_path: str | None) -> None:
+    """Send every queued message; a failure keeps it queued with the reason."""
+    from siu_tui.services.outbox import (
+        not_configured_message,
+        outbox_counts,
+        send_queued,
+        smtp_config,
+    )
+
+    desk = _open_desk(ctx, db_path)
+    try:
+        config = smtp_config(desk)
+        waiting = outbox_counts(desk)
+        if config is not None and waiting.queued:
+            click.echo(f"Sending through {config.describe()}", err=True)
+        if waiting.waiting_for_address:
+            click.echo(
+                f"{waiting.waiting_for_address} message(s) have no address yet "
+                "(set the advocacy service's address in Settings).",
+                err=True,
+            )
+        if not waiting.queued - waiting.waiting_for_address:
+            click.echo("Nothing to send.")
+            if waiting.interrupted:
+                click.echo(
+                    f"{waiting.interrupted} message(s) were interrupted while sending and may "
+                    "have gone: check, then queue them again in the outbox (b)."
+                )
+            return
+        if config is None:
+            raise CommandError(not_configured_message())
+        with _progress() as progress:
+            task = progress.add_task("Sending", total=waiting.queued)
+            result = send_queued(
+                desk,
+                config,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    finally:
+        desk.close()
+    for line in result.lines():
+        click.echo(line)
+    if not result.ok:
+        sys.exit(1)
+
+
+@outbox.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), metavar="DIR")
+@click.option(
+    "--mark-sent",
+    is_flag=True,
+    help="Take the exported messages out of the queue (only once you will send them by hand).",
+)
+@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@click.pass_context
+def outbox_export(
+    ctx: click.Context, directory: Path, mark_sent: bool, db_path: str | None
+) -> None:
+    """Write each queued message to DIR as a .eml file a mail client can open and send."""
+    from siu_tui.services.outbox import export_queued
+
+    desk = _open_desk(ctx, db_path)
+    try:
+        with _progress() as progress:
+            task = progress.add_task("Exporting", total=None)
+            result = export_queued(
+                desk,
+                directory,
+                mark_sent=mark_sent,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    except OSError as exc:
+        raise CommandError(f"could not write to {directory}: {exc.strerror or exc}") from None
+    finally:
+        desk.close()
+    click.echo(f"Wrote {len(result.written)} message(s) to {directory}")
+    for line in result.skipped:
+        click.echo(f"Not written: {line}")
+    if result.written and not mark_sent:
+        click.echo(
+            "They stay queued, so `siu outbox send` would send them too: once you have sent "
+            "them from your mail client, export again with --mark-sent."
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; every error becomes one line, never a traceback."""
     try:

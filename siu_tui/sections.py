@@ -16,6 +16,8 @@ SECTIONS: dict[str, tuple[str, str, str]] = {
         "Challenges",
         "IRO challenges and escalations, open and closed, and figures",
     ),
+    "advocacy": ("v", "Advocacy", "Children referred to the advocacy service, and the figures"),
+    "outbox": ("b", "Outbox", "E-mails waiting to go, sent or failed; send them now"),
     "reference": ("o", "Staff, rooms and teams", "The people, rooms and teams forms pick from"),
     "audit": ("a", "Audit trail", "Every change, who made it and when"),
     "settings": ("s", "Settings", "The unit's timescales and rules, and where data is kept"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,8 @@ def pinned_today(
     monkeypatch.setenv("SIU_DATA_DIR", str(tmp_path_factory.mktemp("siu-data")))
     monkeypatch.delenv("SIU_DATABASE_URL", raising=False)
     monkeypatch.delenv("SIU_TODAY", raising=False)
+    for name in [n for n in os.environ if n.startswith("SIU_SMTP_")]:
+        monkeypatch.delenv(name)  # a developer's own mail server must never be used by a test
     clock.set_today(TODAY)
     yield TODAY
     clock.set_today(None)

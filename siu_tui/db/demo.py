@@ -47,12 +47,19 @@ from siu_tui.db.models import (
     Minutes,
     OutboxMessage,
     Room,
+    Setting,
     SocialWorkerReport,
     Staff,
     StandDown,
     new_id,
 )
-from siu_tui.domain.advocacy import age_on, eligible_for_advocacy
+from siu_tui.domain.advocacy import (
+    NoticeDetails,
+    age_label,
+    age_on,
+    compose_notice,
+    eligible_for_advocacy,
+)
 from siu_tui.domain.challenges import escalated_outcome
 from siu_tui.domain.codes import (
     AbuseCategory,
@@ -305,6 +312,11 @@ REASON_NOTES: dict[Reason, str] = {
     Reason.FAMILY_REQUEST: "Demo: parent asked to move the date for a hospital appointment.",
     Reason.OTHER: "Demo: snowed in (an invented reason for the sample data).",
 }
+ADVOCACY_ADDRESS = f"advocacy@{DEMO_DOMAIN}"
+"""The demo advocacy service (also saved as the setting, when none is set)."""
+RETRY_ERROR = "Demo: could not reach the mail server (connection refused); tried again later"
+PENDING_REFERRAL = AdvocacyOutcome.PENDING.value
+CONTACTED = AdvocacyOutcome.CONTACTED.value
 REBOOKED_NOTE = "Demo: re-booked after the first date was stood down."
 CANCEL_REASONS: tuple[str, ...] = (
     "Demo: s47 enquiry concluded no further action before the conference.",
@@ -394,6 +406,7 @@ class _Kid:
     id: str
     dob: date | None
     """None while unborn (only the baby of a pre-birth conference, until its birth)."""
+    name: str = ""
 
 
 @dataclass(slots=True)
@@ -402,6 +415,7 @@ class _Family:
     locality: str
     social_worker: str
     team_manager: str
+    social_worker_email: str
     iro: str
     kids: list[_Kid] = field(default_factory=list)
     invited: list[_Person] = field(default_factory=list)
@@ -583,6 +597,11 @@ class _Generator:
         self.w_category = _Weighted(CATEGORIES)
         self.w_participation = _Weighted(PARTICIPATION)
         self.w_advocacy = _Weighted(ADVOCACY_OUTCOMES)
+        # A month after the conference every referral has an answer (or none came).
+        self.w_advocacy_settled = _Weighted(
+            [(o, w) for o, w in ADVOCACY_OUTCOMES if o not in (PENDING_REFERRAL, CONTACTED)]
+        )
+        self.type_label = cache(lambda code: ConferenceType(code).label)
         self.w_response = _Weighted(RESPONSES)
         self.w_family_via = _Weighted(FAMILY_INVITE_METHODS)
         self.w_agency_report = _Weighted(AGENCY_REPORTS)
@@ -652,6 +671,7 @@ class _Generator:
         seen: dict[str, int] = {}
         self.clerks: list[str] = []
         self.iros: list[str] = []
+        self.staff_names: dict[str, str] = {}
         for role, count in wanted:
             for _ in range(count):
                 first, last = self.name()
@@ -666,6 +686,7 @@ class _Generator:
                         "active": True,
                     }
                 )
+                self.staff_names[row_id] = self.rows["staff"][-1]["name"]
                 if role == Role.CLERK.value:
                     self.clerks.append(row_id)
                 elif role == Role.IRO.value:
@@ -728,6 +749,7 @@ class _Generator:
             locality=team,
             social_worker=social_worker[0],
             team_manager=team_manager[0],
+            social_worker_email=social_worker[1],
             iro=self.choice(self.iros),
         )
         self.rows["family"].append(
@@ -785,7 +807,7 @@ class _Generator:
         else:
             sex = "F" if self.chance(0.5) else "M"
             first = self.choice(FIRST_NAMES_F if sex == "F" else FIRST_NAMES_M)
-        kid = _Kid(new_id(), dob)
+        kid = _Kid(new_id(), dob, f"{first} {surname}")
         fam.kids.append(kid)
         self.rows["child"].append(
             {
@@ -1096,14 +1118,18 @@ class _Generator:
         self, fam: _Family, conf: dict[str, Any], kids: list[_Kid], stood_down: Reason | None
     ) -> None:
         """What a booking sets in motion: advocacy referrals, invitations, the report."""
-        advocate = self.advocacy(conf, kids)
+        advocate = self.advocacy(conf, fam, kids)
         self.invitees(fam, conf, kids, advocate, stood_down)
         self.sw_report(conf, stood_down)
 
     # --- advocacy ------------------------------------------------------------------------------
-    def advocacy(self, conf: dict[str, Any], kids: list[_Kid]) -> bool:
+    def advocacy(self, conf: dict[str, Any], fam: _Family, kids: list[_Kid]) -> bool:
         """Automatic referrals for every child old enough, a few by hand for younger
-        siblings; returns whether an advocate supported a child at the conference."""
+        siblings, each with the e-mail the advocacy service was sent (or is waiting for);
+        returns whether an advocate supported a child at the conference.
+
+        Referrals of a cancelled conference, or of a stood-down one that was re-booked (the
+        re-booked conference has its own), are withdrawn, as the app does."""
         day: date = conf["date"]
         eligible = [k for k in kids if self.eligible(k.dob, day)]
         if not eligible:
@@ -1113,28 +1139,35 @@ class _Generator:
             if 7 <= self.age(k.dob, day) <= 9 and self.chance(0.25):
                 referrals.append((k, False))
         past = day < self.today
+        settled = day < self.today - timedelta(days=28)
         status = conf["status"]
         referred_at: datetime = conf["created_at"]
-        withdrawn = conf["updated_at"] if status in (STOOD_DOWN, CANCELLED) else None
+        withdrawn = None
+        why: str | None = None
+        if status == CANCELLED:
+            withdrawn, why = conf["updated_at"], "Conference cancelled"
+        elif status == STOOD_DOWN and self.rows["stand_down"][-1]["rebooked_conference_id"]:
+            withdrawn, why = conf["updated_at"], "Carried over to the re-booked conference"
         supported_any = False
         for k, automatic in referrals:
             outcome = AdvocacyOutcome.PENDING.value
             supported = None
             sent_at = None
             if past:
-                outcome = self.draw(self.w_advocacy)
+                outcome = self.draw(self.w_advocacy_settled if settled else self.w_advocacy)
                 if outcome == AdvocacyOutcome.ACCEPTED.value and status == HELD:
                     supported = self.chance(0.7)
                     supported_any = supported_any or supported
                 sent_at = referred_at + timedelta(minutes=self.between(1, 20))
             referral_id = new_id()
+            reason = None if automatic else "Demo: by hand; a sibling is referred."
             self.rows["advocacy_referral"].append(
                 {
                     "id": referral_id,
                     "child_id": k.id,
                     "conference_id": conf["id"],
                     "automatic": automatic,
-                    "reason": None if automatic else "Demo: by hand; a sibling is referred.",
+                    "reason": reason if reason or withdrawn is None else why,
                     "referred_at": referred_at,
                     "notified_at": sent_at,
                     "outcome": outcome,
@@ -1142,17 +1175,35 @@ class _Generator:
                     "withdrawn_at": withdrawn,
                 }
             )
+            subject, body = compose_notice(
+                NoticeDetails(
+                    child_name=k.name,
+                    age_label=age_label(k.dob, day),
+                    conference_reference=conf["reference"],
+                    conference_type=self.type_label(conf["type"]),
+                    date=day,
+                    start_time=conf["start_time"],
+                    venue=conf["venue"] or "to be confirmed",
+                    chair=self.staff_names.get(conf["chair_id"], "to be confirmed"),
+                    social_worker=fam.social_worker,
+                    social_worker_contact=fam.social_worker_email,
+                    automatic=automatic,
+                    reason=reason,
+                    min_age=self.rules.advocacy_min_age,
+                ),
+                "referral",
+            )
+            retried = not past and self.chance(0.05)
             self.rows["outbox"].append(
                 {
                     "id": new_id(),
                     "kind": "advocacy",
-                    "to_address": f"advocacy@{DEMO_DOMAIN}",
-                    "subject": f"Advocacy referral {conf['reference']}",
-                    "body": f"Demo: a child at conference {conf['reference']} is referred "
-                    "for advocacy. Details are in SIU Desk.",
+                    "to_address": ADVOCACY_ADDRESS,
+                    "subject": subject,
+                    "body": body,
                     "state": OutboxState.SENT.value if past else OutboxState.QUEUED.value,
-                    "attempts": 1 if past else 0,
-                    "last_error": None,
+                    "attempts": 1 if past or retried else 0,
+                    "last_error": RETRY_ERROR if retried else None,
                     "created_at": referred_at,
                     "sent_at": sent_at,
                     "related_id": referral_id,
@@ -1622,6 +1673,21 @@ def generate(
         gen.rooms(existing)
         team = _TABLES["locality_team"]
         gen.teams(set(conn.execute(select(team.c.name)).scalars()))
+        setting = _table(Setting)
+        if (
+            conn.execute(select(setting.c.key).where(setting.c.key == "advocacy_email")).first()
+            is None
+        ):
+            writer.insert(
+                setting,
+                [
+                    {
+                        "key": "advocacy_email",
+                        "value": json.dumps(ADVOCACY_ADDRESS),
+                        "updated_at": clock.now(),
+                    }
+                ],
+            )
         with _bigger_cache(conn):
             counts = _write_all(gen, writer, progress)
         summary = DemoSummary(

@@ -7,8 +7,11 @@ be referred by hand.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time
 
+from siu_tui.domain.dates import format_date
 from siu_tui.domain.settings import DEFAULT_RULES, Rules
 
 
@@ -33,3 +36,180 @@ def eligible_for_advocacy(
     if date_of_birth is None or date_of_birth > conference_date:
         return False
     return age_on(date_of_birth, conference_date) >= rules.advocacy_min_age
+
+
+# --- The e-mail to the advocacy service ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeDetails:
+    """What the advocate needs to know about a referral (gathered by the advocacy service
+    module, or by the demo generator)."""
+
+    child_name: str
+    age_label: str
+    conference_reference: str
+    conference_type: str
+    date: date
+    start_time: time
+    venue: str
+    chair: str
+    social_worker: str
+    social_worker_contact: str
+    automatic: bool
+    reason: str | None
+    min_age: int
+
+
+def age_label(date_of_birth: date | None, on: date) -> str:
+    """ "11", "under 1" or "unborn", as the record screen words a child's age."""
+    if date_of_birth is None or date_of_birth > on:
+        return "unborn"
+    years = age_on(date_of_birth, on)
+    return "under 1" if years == 0 else str(years)
+
+
+NOTICES = {
+    "referral": (
+        "Advocacy referral",
+        "The Safeguarding & Improvement Unit refers this child to the advocacy service for "
+        "the child protection conference below. Please offer the child an advocate and let "
+        "the unit know their answer.",
+    ),
+    "moved": (
+        "Advocacy referral update (conference moved)",
+        "The conference for this child has moved. The referral stands; the new details are below.",
+    ),
+    "rebooked": (
+        "Advocacy referral (conference re-booked)",
+        "The conference for this child was stood down and has been re-booked. The referral "
+        "carries over; the new details are below.",
+    ),
+    "withdrawn": (
+        "Advocacy referral withdrawn",
+        "The referral below is withdrawn, so no advocate is needed for this conference.",
+    ),
+}
+
+
+def compose_notice(details: NoticeDetails, notice: str, why: str | None = None) -> tuple[str, str]:
+    """The subject and plain-text body of a message to the advocacy service."""
+    title, intro = NOTICES[notice]
+    when = f"{details.date:%A} {format_date(details.date)}"
+    age = (
+        details.age_label
+        if details.age_label in ("unborn", "under 1")
+        else f"aged {details.age_label}"
+    )
+    subject = (
+        f"{title}: {details.child_name} ({age}), {details.conference_type} conference "
+        f"{format_date(details.date)} [{details.conference_reference}]"
+    )
+    if details.automatic:
+        referred = f"automatically (aged {details.min_age} or over on the conference date)"
+    else:
+        referred = f"by hand: {details.reason or 'no reason given'}"
+    lines = [
+        intro + (f" Reason: {why}." if why else ""),
+        "",
+        f"Child:          {details.child_name}, {age} on the conference date",
+        f"Conference:     {details.conference_type} child protection conference "
+        f"({details.conference_reference})",
+        f"Date and time:  {when} at {details.start_time:%H:%M}",
+        f"Venue:          {details.venue}",
+        f"Chair:          {details.chair}",
+        f"Social worker:  {details.social_worker} ({details.social_worker_contact})",
+        f"Referred:       {referred}",
+        "",
+        "-- ",
+        "Sent by SIU Desk for the Safeguarding & Improvement Unit.",
+    ]
+    return subject, "\n".join(lines) + "\n"
+
+
+# --- Figures ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralFact:
+    """What the figures need to know about one referral (withdrawn ones are left out)."""
+
+    child_id: str
+    date_of_birth: date | None
+    conference_date: date
+    automatic: bool
+    outcome: str
+    supported: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class AdvocacyFigures:
+    """Advocacy for a period, as the quarterly and annual reports give it."""
+
+    referrals: int = 0
+    automatic: int = 0
+    by_hand: int = 0
+    pending: int = 0
+    contacted: int = 0
+    accepted: int = 0
+    declined: int = 0
+    no_response: int = 0
+    supported: int = 0
+    """Referrals where the advocate supported the child at the conference."""
+    children_supported: int = 0
+    """Different children supported (a child at two conferences counts once)."""
+    younger_children_supported: int = 0
+    """Of those, children under the automatic referral age on the conference date."""
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+FIGURE_LABELS: dict[str, str] = {
+    "referrals": "Referrals",
+    "automatic": "  automatic",
+    "by_hand": "  by hand",
+    "pending": "Pending",
+    "contacted": "Contacted",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "no_response": "No response",
+    "supported": "Supported at conference",
+    "children_supported": "Children supported",
+    "younger_children_supported": "Younger children supported",
+}
+
+
+_OUTCOME_FIELDS = frozenset({"pending", "contacted", "accepted", "declined", "no_response"})
+
+
+def advocacy_figures(
+    referrals: Iterable[ReferralFact], rules: Rules = DEFAULT_RULES
+) -> AdvocacyFigures:
+    """Count referrals, their outcomes and the children supported.
+
+    "Younger" is judged on each conference's date against the automatic referral age, so a
+    sibling referred by hand at 9 who turns 10 before the next conference is younger only at
+    the first.
+    """
+    counts = dict.fromkeys(AdvocacyFigures.__slots__, 0)
+    supported_children: set[str] = set()
+    younger: set[str] = set()
+    for fact in referrals:
+        counts["referrals"] += 1
+        counts["automatic" if fact.automatic else "by_hand"] += 1
+        if fact.outcome in _OUTCOME_FIELDS:
+            counts[fact.outcome] += 1
+        if fact.supported:
+            counts["supported"] += 1
+            supported_children.add(fact.child_id)
+            born = fact.date_of_birth
+            if (
+                born is None
+                or born > fact.conference_date
+                or (age_on(born, fact.conference_date) < rules.advocacy_min_age)
+            ):
+                younger.add(fact.child_id)
+    counts["children_supported"] = len(supported_children)
+    counts["younger_children_supported"] = len(younger)
+    return AdvocacyFigures(**counts)

@@ -195,9 +195,16 @@ class AdvocacyOutcome(Coded):
 
 
 class OutboxState(Coded):
+    """Where an e-mail is on its way out. A message is claimed (sending) before it is handed
+    to the mail server, so two senders never both send it; one still sending long after its
+    claim was interrupted, and may or may not have gone (see ``services.outbox``)."""
+
     QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    STOPPED = "stopped", "Not needed"
+    """Withdrawn before it was sent (a referral withdrawn while its e-mail waited)."""
 
 
 class MinutesStage(Coded):

@@ -24,6 +24,7 @@ from siu_tui.screens.record_actions import (
     RebookDialog,
     StandDownDialog,
 )
+from siu_tui.screens.record_advocacy import AdvocacyTab
 from siu_tui.screens.record_challenges import RecordChallenges
 from siu_tui.widgets.text import cell, plain, show
 
@@ -127,6 +128,13 @@ class ConferenceScreen(SIUScreen):
             tooltip="Log an IRO challenge about this conference (Challenges tab)",
             id="record-challenge",
         ),
+        Binding(
+            "f",
+            "refer_by_hand",
+            "Refer",
+            tooltip="Refer a child to the advocacy service by hand (Advocacy tab)",
+            id="record-advocacy-refer",
+        ),
     ]
 
     def __init__(self, conference_id: str) -> None:
@@ -143,6 +151,8 @@ class ConferenceScreen(SIUScreen):
                 yield DataTable(id="children", cursor_type="row", zebra_stripes=True)
             with TabPane("History", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            with TabPane("Advocacy", id="tab-advocacy"):
+                yield AdvocacyTab(self.conference_id)
             with TabPane("Challenges", id="tab-challenges"):
                 yield RecordChallenges(self.action_reload, id="challenges")
         yield Footer()
@@ -195,6 +205,14 @@ class ConferenceScreen(SIUScreen):
     def action_log_challenge(self) -> None:
         self.query_one(TabbedContent).active = "tab-challenges"
         self.query_one(RecordChallenges).log()
+
+    def action_refer_by_hand(self) -> None:
+        if not self._booked():
+            return
+        self.query_one(TabbedContent).active = "tab-advocacy"
+        tab = self.query_one(AdvocacyTab)
+        tab.query_one(DataTable).focus()
+        tab.action_refer()
 
     # -- changes -----------------------------------------------------------------------------
 
@@ -342,6 +360,7 @@ class ConferenceScreen(SIUScreen):
         finally:
             self.app.call_from_thread(setattr, self.query_one("#record-header"), "loading", False)
         self.app.call_from_thread(self.show_record, record, history)
+        self.app.call_from_thread(self.query_one(AdvocacyTab).reload)
 
     def show_record(self, record: ConferenceRecord, history: list[AuditRow]) -> None:
         self.record = record

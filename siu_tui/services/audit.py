@@ -82,7 +82,10 @@ class AuditRow:
     changes: str
 
 
-HIDDEN_KEYS = frozenset({"id", "created_at", "updated_at"})
+HIDDEN_KEYS = frozenset({"id", "created_at", "updated_at", "body", "related_id"})
+"""Left out of the one-line summary: keys and times say nothing to a clerk, an e-mail's body
+would swamp the line, and its link to a referral or invitation is what the subject already
+says (the event keeps it all)."""
 
 
 def describe_changes(

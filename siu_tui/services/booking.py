@@ -26,7 +26,7 @@ from siu_tui.domain.timescales import (
     pre_birth_gestation_warning,
 )
 from siu_tui.domain.workingdays import holiday_name, is_working_day, working_days_between
-from siu_tui.services import audit
+from siu_tui.services import advocacy, audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
 from siu_tui.services.standdown import link_rebooking, rebooked_from
@@ -230,6 +230,13 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
             link = ConferenceChild(conference_id=conference.id, child_id=child.id)
             session.add(link)
             audit.record(session, desk.actor, "add child", link, conference_id=conference.id)
+        session.flush()
+        advocacy.refer_eligible(session, desk.actor, conference, rules)
+        if source is not None:
+            # The children keep their advocacy referrals (and any answers) across a re-booking.
+            advocacy.carry_over_referrals(
+                session, source.conference.id, conference.id, actor=desk.actor, rules=rules
+            )
         return conference.id
 
 

@@ -16,7 +16,6 @@ from sqlmodel import Session, col, select
 
 from siu_tui import clock
 from siu_tui.db.models import (
-    AdvocacyReferral,
     Child,
     ChildProtectionPlan,
     Conference,
@@ -26,7 +25,7 @@ from siu_tui.domain.codes import AbuseCategory, ConferenceStatus, ConferenceType
 from siu_tui.domain.dates import format_date
 from siu_tui.domain.timescales import birth_since, conference_deadline, is_late
 from siu_tui.domain.workingdays import working_days_between
-from siu_tui.services import audit
+from siu_tui.services import advocacy, audit
 from siu_tui.services.booking import (
     BookingPreview,
     BookingWarning,
@@ -126,6 +125,11 @@ def move_conference(
         audit.record(
             session, desk.actor, "move", conference, before=before, conference_id=conference.id
         )
+        moved = any(
+            before[key] != audit.snapshot(conference)[key]
+            for key in ("date", "start_time", "venue", "room_id")
+        )
+        advocacy.conference_changed(session, desk.actor, conference, desk.rules, moved=moved)
 
 
 def preview_move(
@@ -201,6 +205,7 @@ def change_chair(desk: Desk, conference_id: str, chair_id: str) -> None:
             before=before,
             conference_id=conference.id,
         )
+        advocacy.conference_changed(session, desk.actor, conference, desk.rules, moved=False)
 
 
 def cancel_conference(desk: Desk, conference_id: str, reason: str) -> None:
@@ -219,6 +224,7 @@ def cancel_conference(desk: Desk, conference_id: str, reason: str) -> None:
         audit.record(
             session, desk.actor, "cancel", conference, before=before, conference_id=conference.id
         )
+        advocacy.withdraw_referrals(session, desk.actor, conference, "Conference cancelled")
 
 
 def add_child_to_conference(desk: Desk, conference_id: str, child_id: str) -> None:
@@ -247,6 +253,7 @@ def add_child_to_conference(desk: Desk, conference_id: str, child_id: str) -> No
         conference.updated_at = clock.now()
         session.add(conference)
         audit.record(session, desk.actor, "add child", link, conference_id=conference_id)
+        advocacy.refer_eligible(session, desk.actor, conference, desk.rules, child_ids=[child_id])
 
 
 def remove_child_from_conference(desk: Desk, conference_id: str, child_id: str) -> None:
@@ -269,26 +276,9 @@ def remove_child_from_conference(desk: Desk, conference_id: str, child_id: str) 
             session, desk.actor, "remove child", link, conference_id=conference_id, removed=True
         )
         session.delete(link)
-        referrals = session.exec(
-            select(AdvocacyReferral).where(
-                AdvocacyReferral.conference_id == conference_id,
-                AdvocacyReferral.child_id == child_id,
-                col(AdvocacyReferral.withdrawn_at).is_(None),
-            )
-        ).all()
-        for referral in referrals:
-            before = audit.snapshot(referral)
-            referral.withdrawn_at = clock.now()
-            referral.reason = referral.reason or "Child removed from the conference"
-            session.add(referral)
-            audit.record(
-                session,
-                desk.actor,
-                "withdraw referral",
-                referral,
-                before=before,
-                conference_id=conference_id,
-            )
+        advocacy.withdraw_referrals(
+            session, desk.actor, conference, "Child removed from the conference", child_id=child_id
+        )
         conference.updated_at = clock.now()
         session.add(conference)
 

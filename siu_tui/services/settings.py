@@ -8,19 +8,31 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from siu_tui.clock import now
 from siu_tui.db.engine import Store
-from siu_tui.db.models import Setting
+from siu_tui.db.models import OutboxMessage, Setting
 from siu_tui.domain.references import validate_email
 from siu_tui.domain.settings import RULE_LABELS, Rules
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
 
-PREFERENCE_KEYS = {"advocacy_email", "theme"}
+PREFERENCE_KEYS = {
+    "advocacy_email",
+    "theme",
+    "smtp_host",
+    "smtp_port",
+    "smtp_user",
+    "smtp_sender",
+    "smtp_security",
+}
 """Settings that are not rules (strings rather than numbers)."""
+
+SMTP_SECURITY = ("starttls", "ssl", "none")
+"""How the connection to the mail server is protected: STARTTLS on the submission port (the
+usual), TLS from the start (port 465), or none (a relay on this machine only)."""
 
 
 def load_settings(store: Store) -> dict[str, object]:
@@ -35,9 +47,15 @@ def load_rules(store: Store) -> Rules:
 
 def save_setting(desk: Desk, key: str, value: object) -> None:
     """Change one setting; a rule is checked against the others before anything is written."""
-    if key == "advocacy_email":
+    if "password" in key.lower():
+        raise ValidationError.single(
+            key,
+            "Passwords are never kept in the database: set SIU_SMTP_PASSWORD in the "
+            "environment of the machine that sends the mail",
+        )
+    if key in _PREFERENCE_CHECKS:
         try:
-            value = validate_email(str(value)) if str(value).strip() else ""
+            value = _PREFERENCE_CHECKS[key](value)
         except ValueError as exc:
             raise ValidationError.single(key, str(exc)) from None
     elif key not in PREFERENCE_KEYS:
@@ -57,6 +75,8 @@ def save_setting(desk: Desk, key: str, value: object) -> None:
         row = session.get(Setting, key)
         if row is not None and json.loads(row.value) == value:
             return  # nothing changes, so nothing to record
+        if key == "advocacy_email" and value:
+            _address_waiting_referrals(session, desk.actor, str(value))
         before = audit.snapshot(row) if row else None
         if row is None:
             row = Setting(key=key, value=json.dumps(value))
@@ -82,8 +102,82 @@ class SettingRow:
         return self.value != self.default
 
 
-PREFERENCE_LABELS = {"advocacy_email": "Advocacy service e-mail address"}
-PREFERENCE_DEFAULTS: dict[str, object] = {"advocacy_email": ""}
+PREFERENCE_LABELS = {
+    "advocacy_email": "Advocacy service e-mail address",
+    "smtp_host": "Mail server (SMTP host; empty: no sending)",
+    "smtp_port": "Mail server port",
+    "smtp_user": "Mail server login (password: SIU_SMTP_PASSWORD)",
+    "smtp_sender": "Send mail from (address)",
+    "smtp_security": "Mail connection security (starttls, ssl, none)",
+}
+PREFERENCE_DEFAULTS: dict[str, object] = {
+    "advocacy_email": "",
+    "smtp_host": "",
+    "smtp_port": 587,
+    "smtp_user": "",
+    "smtp_sender": "",
+    "smtp_security": "starttls",
+}
+
+
+def _optional_email(value: object) -> str:
+    return validate_email(str(value)) if str(value).strip() else ""
+
+
+def _host(value: object) -> str:
+    text = str(value).strip()
+    if any(ch.isspace() for ch in text) or "/" in text or "@" in text:
+        raise ValueError("Enter the mail server's name, like smtp.example.org")
+    return text
+
+
+def _port(value: object) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ValueError("A port is a whole number from 1 to 65535 (usually 587)")
+    return int(text)
+
+
+def _user(value: object) -> str:
+    text = str(value).strip()
+    if any(ch.isspace() for ch in text):
+        raise ValueError("A login cannot contain spaces")
+    return text
+
+
+def _security(value: object) -> str:
+    text = str(value).strip().lower()
+    if text not in SMTP_SECURITY:
+        raise ValueError(f"Choose one of: {', '.join(SMTP_SECURITY)}")
+    return text
+
+
+_PREFERENCE_CHECKS = {
+    "advocacy_email": _optional_email,
+    "smtp_host": _host,
+    "smtp_port": _port,
+    "smtp_user": _user,
+    "smtp_sender": _optional_email,
+    "smtp_security": _security,
+}
+"""Each preference's check, returning the value to store (tidied)."""
+
+
+def _address_waiting_referrals(session: Session, actor: str, address: str) -> None:
+    """Referral e-mails queued while the advocacy service had no address get it now, so the
+    clerk who fills in the setting does not have to touch each message."""
+    waiting = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "advocacy",
+            OutboxMessage.state == "queued",
+            OutboxMessage.to_address == "",
+        )
+    ).all()
+    for message in waiting:
+        before = audit.snapshot(message)
+        message.to_address = address
+        session.add(message)
+        audit.record(session, actor, "address e-mail", message, before=before)
 
 
 def describe_settings(desk: Desk) -> list[SettingRow]:

@@ -347,3 +347,19 @@ def test_challenges_are_chains_the_app_could_have_made(demo: Store) -> None:
             assert working_days_between(c.response_due, TODAY) <= 30
         elif c.resolved_on is not None:
             assert c.outcome and c.raised_on < c.resolved_on <= TODAY
+
+
+def test_referral_e_mails_say_what_the_advocate_needs(demo: Store) -> None:
+    children = {c.id: c for c in _all(demo, Child)}
+    confs = {c.id: c for c in _all(demo, Conference)}
+    outbox = {m.related_id: m for m in _all(demo, OutboxMessage)}
+    referrals = _all(demo, AdvocacyReferral)
+    for referral in referrals:
+        child, conf = children[referral.child_id], confs[referral.conference_id]
+        body = outbox[referral.id].body
+        assert f"{child.first_name} {child.last_name}, aged " in body
+        assert conf.date.strftime("%d/%m/%Y") in body
+        assert outbox[referral.id].to_address == "advocacy@example.org"
+        if referral.withdrawn_at is not None:
+            assert conf.status in {"cancelled", "stood_down"}
+            assert referral.reason

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from hypothesis import given
 
-from siu_tui.domain.advocacy import age_on, eligible_for_advocacy
+from siu_tui.domain.advocacy import (
+    AdvocacyFigures,
+    NoticeDetails,
+    ReferralFact,
+    advocacy_figures,
+    age_label,
+    age_on,
+    compose_notice,
+    eligible_for_advocacy,
+)
 from siu_tui.domain.settings import Rules
 
 from .strategies import PROPERTY, dates
@@ -47,6 +56,7 @@ def test_age_before_birth_is_refused() -> None:
     [
         (D(2016, 3, 15), D(2026, 3, 15), True),  # tenth birthday on the day
         (D(2016, 3, 15), D(2026, 3, 14), False),  # the day before
+        (D(2016, 3, 15), D(2026, 3, 16), True),  # the day after
         (D(2016, 2, 29), D(2026, 2, 28), False),
         (D(2016, 2, 29), D(2026, 3, 1), True),
         (D(2009, 1, 1), D(2026, 3, 1), True),  # 17
@@ -91,3 +101,109 @@ def test_age_on_counts_birthdays(a: date, b: date) -> None:
 def test_eligibility_matches_age(born: date, conference: date) -> None:
     expected = born <= conference and age_on(born, conference) >= 10
     assert eligible_for_advocacy(born, conference) is expected
+
+
+def test_figures_count_referrals_outcomes_and_children_supported() -> None:
+    day = D(2026, 11, 25)
+    facts = [
+        ReferralFact("ann", D(2014, 1, 1), day, True, "accepted", True),
+        ReferralFact("ann", D(2014, 1, 1), D(2026, 12, 2), True, "accepted", True),
+        ReferralFact("bob", D(2018, 1, 1), day, False, "accepted", True),  # 8: younger
+        ReferralFact("cat", D(2017, 1, 1), day, False, "declined", None),
+        ReferralFact("dan", D(2012, 1, 1), day, True, "no_response", None),
+        ReferralFact("eve", D(2013, 1, 1), day, True, "pending", None),
+        ReferralFact("fay", D(2013, 1, 1), day, True, "contacted", False),
+    ]
+    figures = advocacy_figures(facts)
+    assert figures == AdvocacyFigures(
+        referrals=7,
+        automatic=5,
+        by_hand=2,
+        pending=1,
+        contacted=1,
+        accepted=3,
+        declined=1,
+        no_response=1,
+        supported=3,
+        children_supported=2,
+        younger_children_supported=1,
+    )
+    assert advocacy_figures([]) == AdvocacyFigures()
+    # "Younger" follows the automatic age setting.
+    assert advocacy_figures(facts, Rules(advocacy_min_age=14)).younger_children_supported == 2
+
+
+def test_a_child_younger_at_one_conference_only_is_younger_once() -> None:
+    facts = [
+        ReferralFact("gil", D(2016, 12, 1), D(2026, 11, 25), False, "accepted", True),  # 9
+        ReferralFact("gil", D(2016, 12, 1), D(2026, 12, 2), True, "accepted", True),  # 10
+    ]
+    figures = advocacy_figures(facts)
+    assert (figures.children_supported, figures.younger_children_supported) == (1, 1)
+
+
+def _details(**changes: object) -> NoticeDetails:
+    values: dict[str, object] = {
+        "child_name": "Robin Quillfeather",
+        "age_label": "10",
+        "conference_reference": "CPC-270106-AB2CD",
+        "conference_type": "Initial",
+        "date": D(2027, 1, 6),
+        "start_time": time(13, 30),
+        "venue": "Conference Room 1",
+        "chair": "Iris Reed",
+        "social_worker": "Sam Worker",
+        "social_worker_contact": "sam.worker@example.org",
+        "automatic": True,
+        "reason": None,
+        "min_age": 10,
+    }
+    values.update(changes)
+    return NoticeDetails(**values)  # type: ignore[arg-type]
+
+
+def test_the_referral_e_mail_says_what_the_advocate_needs() -> None:
+    subject, body = compose_notice(_details(), "referral")
+    assert subject == (
+        "Advocacy referral: Robin Quillfeather (aged 10), Initial conference 06/01/2027 "
+        "[CPC-270106-AB2CD]"
+    )
+    for line in (
+        "Child:          Robin Quillfeather, aged 10 on the conference date",
+        "Conference:     Initial child protection conference (CPC-270106-AB2CD)",
+        "Date and time:  Wednesday 06/01/2027 at 13:30",
+        "Venue:          Conference Room 1",
+        "Chair:          Iris Reed",
+        "Social worker:  Sam Worker (sam.worker@example.org)",
+        "Referred:       automatically (aged 10 or over on the conference date)",
+    ):
+        assert line in body.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("notice", "starts"),
+    [
+        ("moved", "Advocacy referral update (conference moved):"),
+        ("rebooked", "Advocacy referral (conference re-booked):"),
+        ("withdrawn", "Advocacy referral withdrawn:"),
+    ],
+)
+def test_updates_say_what_changed(notice: str, starts: str) -> None:
+    subject, body = compose_notice(
+        _details(automatic=False, reason="Asked to be heard", age_label="8"),
+        notice,
+        "Conference cancelled" if notice == "withdrawn" else None,
+    )
+    assert subject.startswith(starts)
+    assert "Referred:       by hand: Asked to be heard" in body
+    if notice == "withdrawn":
+        assert "Reason: Conference cancelled." in body
+
+
+@pytest.mark.parametrize(
+    ("born", "on", "label"),
+    [(None, D(2026, 1, 1), "unborn"), (D(2026, 2, 1), D(2026, 1, 1), "unborn"),
+     (D(2025, 6, 1), D(2026, 1, 1), "under 1"), (D(2015, 1, 1), D(2026, 1, 1), "11")],
+)  # fmt: skip
+def test_age_label(born: date | None, on: date, label: str) -> None:
+    assert age_label(born, on) == label

@@ -97,10 +97,22 @@ def test_a_conference_shows_only_its_own_events(desk: Desk, people: People) -> N
     second = book([people.amy])
 
     rows = [row for page in read_all_pages(desk, conference_id=first) for row in page]
-    assert sorted(row.action for row in rows) == ["add child", "add child", "book"]
+    # Amy (11) is referred for advocacy automatically, and the referral's e-mail queued.
+    assert sorted(row.action for row in rows) == [
+        "add child",
+        "add child",
+        "book",
+        "queue e-mail",
+        "refer for advocacy",
+    ]
     assert {row.actor for row in rows} == {ACTOR}
     others = audit_page(desk.store, conference_id=second)
-    assert sorted(row.action for row in others) == ["add child", "book"]
+    assert sorted(row.action for row in others) == [
+        "add child",
+        "book",
+        "queue e-mail",
+        "refer for advocacy",
+    ]
     assert not {row.id for row in rows} & {row.id for row in others}
 
 

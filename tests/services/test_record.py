@@ -172,6 +172,9 @@ def test_history_newest_first_with_names_and_old_values(desk: Desk, people: Peop
 
     history = conference_history(desk, conference_id)
 
+    everything = history
+    # Referring Amy for advocacy adds its own events (tested with advocacy); these are the rest.
+    history = [r for r in everything if r.record_type in ("conference", "conference_child")]
     assert [(row.action, row.record_type) for row in history] == [
         ("add child", "conference_child"),
         ("change chair", "conference"),
@@ -190,8 +193,8 @@ def test_history_newest_first_with_names_and_old_values(desk: Desk, people: Peop
     assert other not in {row.record_id for row in history}
 
     # Pages like the audit screen: the rest after the second row.
-    rest = conference_history(desk, conference_id, before=(history[1].at, history[1].id))
-    assert [row.id for row in rest] == [row.id for row in history[2:]]
+    rest = conference_history(desk, conference_id, before=(everything[1].at, everything[1].id))
+    assert [row.id for row in rest] == [row.id for row in everything[2:]]
 
 
 def test_history_includes_the_plans_a_conference_started(desk: Desk, people: People) -> None:

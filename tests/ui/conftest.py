@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import date, time
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
+from textual.worker import WorkerCancelled
 
 from siu_tui.db.models import Conference, StandDown
 from siu_tui.services import booking, people
@@ -22,9 +24,15 @@ def column(table: DataTable, index: int) -> list[str]:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until every worker has finished and the screen has redrawn."""
+    """Wait until every worker has finished and the screen has redrawn.
+
+    A dialog that closes itself at the end of its own worker cancels that (finished) worker
+    as the dialog is removed; that is not a failure, so it is not raised here.
+    """
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    for worker in list(pilot.app.workers):
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
     await pilot.pause()
 
 

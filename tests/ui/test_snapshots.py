@@ -133,6 +133,12 @@ def test_stood_down_log(snap_compare, sample_url: str) -> None:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
         await pilot.press("l")
+
+
+def test_advocacy(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("v")
         await _settled(pilot)
 
     assert snap_compare(
@@ -146,6 +152,12 @@ def test_late_conferences(snap_compare, sample_url: str) -> None:
         await pilot.press("l")
         await settle(pilot)
         await pilot.press("right_square_bracket")
+
+
+def test_outbox(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("b")
         await _settled(pilot)
 
     assert snap_compare(
@@ -187,4 +199,19 @@ def test_challenge_history(snap_compare, challenged_url: str) -> None:
 
     assert snap_compare(
         SIUApp(challenged_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_conference_record_advocacy(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("right", "right")  # Children, History, Advocacy
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
     )
