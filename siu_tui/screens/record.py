@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from siu_tui.screens.base import SIUScreen
 from siu_tui.screens.record_actions import CancelDialog, ChairDialog, HeldDialog, MoveDialog
+from siu_tui.screens.record_invites import InvitesPane
 from siu_tui.widgets.text import cell, plain, show
 
 if TYPE_CHECKING:
@@ -87,10 +88,12 @@ class ConferenceScreen(SIUScreen):
         ),
     ]
 
-    def __init__(self, conference_id: str) -> None:
+    def __init__(self, conference_id: str, *, tab: str | None = None) -> None:
         super().__init__()
         self.conference_id = conference_id
         self.record: ConferenceRecord | None = None
+        self.first_tab = tab
+        """The tab to open on (``"tab-invites"`` from the reports outstanding list)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,6 +102,8 @@ class ConferenceScreen(SIUScreen):
         with TabbedContent(id="record-tabs"):
             with TabPane("Children", id="tab-children"):
                 yield DataTable(id="children", cursor_type="row", zebra_stripes=True)
+            with TabPane("Invites", id="tab-invites"):
+                yield InvitesPane(self.conference_id)
             with TabPane("History", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -127,6 +132,10 @@ class ConferenceScreen(SIUScreen):
         ):
             history.add_column(heading, width=width)
         self.query_one("#record-header").loading = True
+        if self.first_tab:
+            self.query_one(TabbedContent).active = self.first_tab
+            if self.first_tab == "tab-invites":
+                self.query_one("#invites", DataTable).focus()
         self.load()
 
     def action_close(self) -> None:
@@ -210,8 +219,13 @@ class ConferenceScreen(SIUScreen):
             self.app.call_from_thread(setattr, self.query_one("#record-header"), "loading", False)
         self.app.call_from_thread(self.show_record, record, history)
 
+    @on(InvitesPane.Changed)
+    def _invites_changed(self) -> None:
+        self.load()
+
     def show_record(self, record: ConferenceRecord, history: list[AuditRow]) -> None:
         self.record = record
+        self.query_one(InvitesPane).load()
         self.sub_title = record.reference
         self.query_one("#record-title", Static).update(plain("\n".join(header_lines(record))))
         children = self.query_one("#children", DataTable)
