@@ -175,8 +175,9 @@ class HomeScreen(SIUScreen):
             f"{monday + timedelta(days=4):%B %Y} · {len(summary.week)} conference(s)"
         )
         more = summary.attention_total - len(summary.attention)
+        at_least = "+" if summary.attention_more else ""
         self.query_one("#attention-title", Static).update(
-            f"Needs attention · {summary.attention_total}"
+            f"Needs attention · {summary.attention_total}{at_least}"
             + (f" (showing {len(summary.attention)})" if more > 0 else "")
         )
         self._fill(

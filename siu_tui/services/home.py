@@ -193,15 +193,14 @@ def _upcoming_risks(
             info = risks.get(cid)
             if info is None:
                 continue
-            at = f"{when:%a %d/%m} {start:%H:%M}"
+            # The date is in its own column: the detail starts with the time.
             if info.risk.expected_inquorate:
-                detail = f"{at} · {info.quoracy}"
+                why = info.quoracy.partition(": ")[2] or info.quoracy
+                detail = f"{start:%H:%M} · {why}"
                 items.append(AttentionItem("Expected inquorate", when, family, detail, cid))
             if info.risk.sw_report_overdue:
-                detail = f"{at} · {info.sw_report}"
-                items.append(
-                    AttentionItem("Social worker's report overdue", when, family, detail, cid)
-                )
+                detail = f"{start:%H:%M} · {info.sw_report}"
+                items.append(AttentionItem("SW report overdue", when, family, detail, cid))
         if len(upcoming) < RISK_CHUNK:
             return items, len(items), False
         if len(items) >= ATTENTION_LIMIT:

@@ -200,7 +200,7 @@ def _read_chunk(
         cid, _ref, ctype, day, start, _fam, worker, worker_email, _clerk_name, parents, chair = row
         by_id[cid] = row
         to_parents, to_chair = due(ctype, day)
-        who = worker or "Allocated social worker (not recorded)"
+        who = worker or "(no social worker)"
         if parents is None:
             key = (to_parents, day, start, cid, 0, "")
             found.append(_Pending(key, SW_PARENTS, row, who, None, worker_email or ""))

@@ -44,7 +44,8 @@ class RiskInfo:
     quoracy: str
     """The quoracy outlook's summary ("Expected not quorate: ...")."""
     sw_report: str
-    """Which copies of the social worker's report are overdue, and since when."""
+    """Which copies of the social worker's report are overdue, and since when ("to parents
+    due 23/11/2026")."""
 
 
 def _as_date(value: Any) -> date | None:
@@ -118,7 +119,7 @@ def assess_risks(
                 late.append(f"to parents due {format_date(due.parents)}")
             if chair is None and today > due.chair:
                 late.append(f"to chair due {format_date(due.chair)}")
-            detail = "Not received: " + "; ".join(late)
+            detail = "; ".join(late)
         out[cid] = RiskInfo(risk, risk.quoracy, detail)
     return out
 

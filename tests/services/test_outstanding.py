@@ -240,5 +240,5 @@ def test_the_conference_list_flags_conferences_at_risk(desk: Desk, people: Peopl
     flagged = [(a.kind, a.conference_id) for a in summary.attention][:1]
     assert flagged == [("Expected inquorate", empty)]
     detail = summary.attention[0].detail
-    assert detail.startswith("Wed 02/12 14:00 · Expected not quorate: social care missing")
+    assert detail.startswith("14:00 · social care missing; needs 2 more agencies")
     assert not summary.attention_more
