@@ -162,6 +162,8 @@ class Receipt:
     """"On time (received 20/11/2026)", "Not received · due in 2 working days" ..."""
     overdue: bool
     """Not received and its deadline has passed (while the conference is still to come)."""
+    closed: bool = False
+    """The conference has taken place: a report not received by then never was."""
 
 
 def _days(n: int) -> str:
@@ -188,7 +190,7 @@ def describe_receipt(
             text = "Not received · due today"
         else:
             text = f"Not received · {_days(-left)} overdue"
-    return Receipt(deadline, received, timeliness, text, overdue)
+    return Receipt(deadline, received, timeliness, text, overdue, today > conference_date)
 
 
 def sw_report_overdue(

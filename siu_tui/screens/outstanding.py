@@ -149,6 +149,7 @@ class OutstandingScreen(SIUScreen):
     @on(Select.Changed)
     def _filter_changed(self) -> None:
         self.reload()
+        self.query_one(DataTable).focus()  # chosen: back to the list (f returns to filters)
 
     def action_focus_filters(self) -> None:
         self.query_one("#outstanding-clerk", Select).focus()
@@ -222,7 +223,7 @@ class OutstandingScreen(SIUScreen):
         narrowed = " for these conferences" if flt != OutstandingFilter() else ""
         self.query_one("#outstanding-summary", Static).update(
             plain(
-                f"{total:,} {what} outstanding{narrowed} · soonest deadline first · "
+                f"{total:,} {what} outstanding{narrowed} · soonest first · "
                 "Left: working days (negative: overdue) · Enter opens the conference"
             )
         )

@@ -138,7 +138,8 @@ def row_cells(row: InviteeRow, marked: bool, queued: bool) -> list[Text]:
     invited = ""
     if row.invited_at is not None:
         via = (row.invited_via or "").replace("email", "e-mail")
-        invited = f"{row.invited_at:%d/%m} {via}".strip() + (" ✉" if queued else "")
+        # An invitation waiting in the outbox says so: it has not gone yet.
+        invited = f"{row.invited_at:%d/%m} {'queued' if queued else via}".strip()
     report = row.report_label
     if row.report_received_at is not None:
         report = f"{FORMAT_SHORT.get(row.report_format, '')} {row.report_received_at:%d/%m}"

@@ -126,6 +126,8 @@ class InviteeRow:
             return f"{ReportFormat(self.report_format).label} {self.report_received_at:%d/%m}"
         if self.report is None:
             return ""
+        if self.report.closed:
+            return "None"
         if self.report.overdue:
             return "Overdue"
         return f"Due {self.report.deadline:%d/%m}"

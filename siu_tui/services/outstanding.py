@@ -337,6 +337,9 @@ def week_choices(today: date, weeks: int = 8) -> Sequence[tuple[str, date]]:
     out = []
     for n in range(weeks):
         start = monday + timedelta(weeks=n)
-        name = "This week" if n == 0 else ("Next week" if n == 1 else f"Week of {start:%d/%m}")
-        out.append((f"{name} (from {start:%a %d/%m})", start))
+        if n < 2:
+            label = f"{'This' if n == 0 else 'Next'} week (from {start:%a %d/%m})"
+        else:
+            label = f"Week from {start:%a %d/%m}"
+        out.append((label, start))
     return out
