@@ -369,7 +369,7 @@ class InvitesPane(Vertical):
 
     def action_invited(self) -> None:
         targets = self._targets()
-        if targets:
+        if targets and self.sheet is not None:
             self.app.push_screen(InvitedDialog(self.sheet, targets), self._saved_marks)
 
     def _saved_marks(self, message: object) -> None:
@@ -640,7 +640,7 @@ class InviteeDialog(InviteDialog):
 class InvitedDialog(InviteDialog):
     """How and when several invitations were sent, recorded at once."""
 
-    def __init__(self, sheet: InviteSheet | None, targets: list[str]) -> None:
+    def __init__(self, sheet: InviteSheet, targets: list[str]) -> None:
         super().__init__(sheet)  # type: ignore[arg-type]
         self.targets = targets
         n = len(targets)

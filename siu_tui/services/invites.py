@@ -11,6 +11,7 @@ the same on any size of database.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -169,10 +170,6 @@ class InviteSheet:
             return InquorateDecision(self.decision).label
         except ValueError:
             return self.decision
-
-    def on_the_day(self, today: date) -> bool:
-        """Attendance can be taken: the conference's day has come."""
-        return self.date <= today
 
 
 def _facts(rows: Iterable[Invitee | InviteeRow]) -> list[InviteeFacts]:
@@ -413,7 +410,14 @@ def _invitees_of(
     return conference, found
 
 
-def _touch(session: Session, desk: Desk, conference: Conference) -> None:
+def _write(desk: Desk) -> AbstractContextManager[Session]:
+    """One write transaction, the settings read first: judging quoracy inside it must not
+    need a second connection while this one holds the write lock."""
+    desk.rules  # noqa: B018 - cached on the desk from here on
+    return desk.store.write()
+
+
+def _store_quorate(session: Session, desk: Desk, conference: Conference) -> None:
     """Keep the conference's stored quorate flag in step with attendance (None until it is
     taken), so reports read it without judging every invite list again."""
     invitees = list(session.exec(select(Invitee).where(Invitee.conference_id == conference.id)))
@@ -436,20 +440,20 @@ def _touch(session: Session, desk: Desk, conference: Conference) -> None:
 def add_invitee(desk: Desk, conference_id: str, data: InviteeInput) -> str:
     """Put someone on the invite list; returns their id."""
     today = clock.today()
-    with desk.store.write() as session:
+    with _write(desk) as session:
         conference = _conference(session, conference_id)
         values = _clean(data, conference, today)
         invitee = Invitee(conference_id=conference_id, **values)  # type: ignore[arg-type]
         session.add(invitee)
         audit.record(session, desk.actor, "invite", invitee, conference_id=conference_id)
-        _touch(session, desk, conference)
+        _store_quorate(session, desk, conference)
         return invitee.id
 
 
 def update_invitee(desk: Desk, invitee_id: str, data: InviteeInput) -> None:
     """Change everything recorded about one invitee (the edit form sends all of it)."""
     today = clock.today()
-    with desk.store.write() as session:
+    with _write(desk) as session:
         invitee, conference = _invitee(session, invitee_id)
         values = _clean(data, conference, today)
         before = audit.snapshot(invitee)
@@ -466,13 +470,13 @@ def update_invitee(desk: Desk, invitee_id: str, data: InviteeInput) -> None:
             before=before,
             conference_id=conference.id,
         )
-        _touch(session, desk, conference)
+        _store_quorate(session, desk, conference)
 
 
 def remove_invitee(desk: Desk, invitee_id: str) -> str:
     """Take someone off the invite list (added by mistake); returns their name. An invitation
     still waiting in the outbox is withdrawn with them, so it is never sent."""
-    with desk.store.write() as session:
+    with _write(desk) as session:
         invitee, conference = _invitee(session, invitee_id)
         name = invitee.name
         waiting = session.exec(
@@ -492,7 +496,7 @@ def remove_invitee(desk: Desk, invitee_id: str) -> str:
         )
         session.delete(invitee)
         session.flush()
-        _touch(session, desk, conference)
+        _store_quorate(session, desk, conference)
         return name
 
 
@@ -525,7 +529,7 @@ def copy_previous_list(desk: Desk, conference_id: str) -> CopyResult:
     """Copy the people (names, roles, agencies, contact details) from the family's previous
     conference's list. Invitations, replies, attendance and reports are this conference's
     own, so they start afresh; people already on the list are not added twice."""
-    with desk.store.write() as session:
+    with _write(desk) as session:
         conference = _conference(session, conference_id)
         source = previous_list_source(session, conference)
         if source is None:
@@ -556,7 +560,7 @@ def copy_previous_list(desk: Desk, conference_id: str) -> CopyResult:
             audit.record(session, desk.actor, "invite (copied)", new, conference_id=conference_id)
             copied += 1
         if copied:
-            _touch(session, desk, conference)
+            _store_quorate(session, desk, conference)
         return CopyResult(copied, already, source.reference, source.date)
 
 
@@ -573,7 +577,7 @@ def mark_invited(
         raise ValidationError(errors)
     via = str(InviteMethod.parse(via).value)
     changed = 0
-    with desk.store.write() as session:
+    with _write(desk) as session:
         _conference_row, invitees = _invitees_of(session, conference_id, invitee_ids)
         for invitee in invitees:
             if (invitee.invited_via, invitee.invited_at) == (via, on):
@@ -596,7 +600,7 @@ def set_response(desk: Desk, conference_id: str, invitee_ids: Sequence[str], res
         raise ValidationError(errors)
     response = code
     changed = 0
-    with desk.store.write() as session:
+    with _write(desk) as session:
         _conference_row, invitees = _invitees_of(session, conference_id, invitee_ids)
         for invitee in invitees:
             if invitee.response == response:
@@ -615,7 +619,7 @@ def set_attendance(
     desk: Desk, conference_id: str, invitee_ids: Sequence[str], attended: bool | None
 ) -> QuoracyOutlook:
     """Tick (or untick) who attended, on or after the day; returns quoracy as it now stands."""
-    with desk.store.write() as session:
+    with _write(desk) as session:
         conference, invitees = _invitees_of(session, conference_id, invitee_ids)
         if attended is not None and conference.date > clock.today():
             raise ValidationError.single("attended", _attendance_message(conference))
@@ -634,7 +638,7 @@ def set_attendance(
                 conference_id=conference_id,
             )
         session.flush()
-        _touch(session, desk, conference)
+        _store_quorate(session, desk, conference)
         everyone = session.exec(select(Invitee).where(Invitee.conference_id == conference_id))
         return quoracy_outlook(_facts(everyone), desk.rules)
 
@@ -649,7 +653,7 @@ def record_agency_report(
     if errors:
         raise ValidationError(errors)
     report_format = str(ReportFormat.parse(report_format).value)
-    with desk.store.write() as session:
+    with _write(desk) as session:
         invitee, conference = _invitee(session, invitee_id)
         if (invitee.report_format, invitee.report_received_at) == (report_format, received):
             return
@@ -676,7 +680,7 @@ def record_sw_report(
     _not_future(to_chair, "to_chair", "The date it reached the chair", today, errors)
     if errors:
         raise ValidationError(errors)
-    with desk.store.write() as session:
+    with _write(desk) as session:
         conference = _conference(session, conference_id)
         report = _sw_report(session, conference_id)
         if report is None:
@@ -709,7 +713,7 @@ def record_inquorate_decision(
         errors["note"] = "Say why the chair decided to proceed without a quorum"
     if errors:
         raise ValidationError(errors)
-    with desk.store.write() as session:
+    with _write(desk) as session:
         conference = _conference(session, conference_id)
         facts = _facts(session.exec(select(Invitee).where(Invitee.conference_id == conference_id)))
         if not attendance_taken(facts):
@@ -770,7 +774,7 @@ def queue_invitations(
     it is not) for the chosen people, or, with no choice, everyone not yet invited. Each is
     recorded as invited by e-mail today unless already recorded as invited."""
     today = clock.today()
-    with desk.store.write() as session:
+    with _write(desk) as session:
         conference = _conference(session, conference_id)
         if conference.status != ConferenceStatus.BOOKED.value or conference.date < today:
             raise ValidationError.single(
