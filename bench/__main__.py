@@ -61,7 +61,7 @@ def timed(*args: str) -> float:
 def main() -> None:
     from datetime import date
 
-    from bench import bench_list
+    from bench import bench_list, bench_outstanding
 
     url = demo_database()
     bare = timed("bare")
@@ -80,6 +80,15 @@ def main() -> None:
     print(f"search, per keystroke (median):      {listing['keystroke_median_ms']:7.1f} ms")
     print(f"search, per keystroke (slowest):     {listing['keystroke_max_ms']:7.1f} ms")
     print(f"search, counting the matches:        {listing['count_ms']:7.1f} ms")
+    reports = bench_outstanding.run(url, today or date.today())
+    print(f"conference list page, risk flags on: {reports['list_page_ms']:7.1f} ms")
+    print(f"conference list page, without flags: {reports['list_page_unflagged_ms']:7.1f} ms")
+    print(f"home screen's data:                  {reports['home_ms']:7.1f} ms")
+    print(f"reports outstanding, first page:     {reports['first_page_ms']:7.1f} ms")
+    print(f"reports outstanding, next page:      {reports['next_page_ms']:7.1f} ms")
+    print(f"reports outstanding, one clerk:      {reports['clerk_ms']:7.1f} ms")
+    print(f"reports outstanding, one week:       {reports['week_ms']:7.1f} ms")
+    print(f"reports outstanding, the count:      {reports['count_ms']:7.1f} ms")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from siu_tui.screens.conferences import ConferencesScreen
 from siu_tui.screens.help import HelpScreen
 from siu_tui.screens.home import HomeScreen
 from siu_tui.screens.outbox import OutboxScreen
+from siu_tui.screens.outstanding import OutstandingScreen
 from siu_tui.screens.reference import ReferenceScreen
 from siu_tui.screens.settings import SettingsScreen
 from siu_tui.screens.standdown import StoodDownScreen
@@ -56,6 +57,7 @@ class SIUApp(App[None]):
         "challenges": ChallengesScreen,
         "advocacy": AdvocacyScreen,
         "outbox": OutboxScreen,
+        "outstanding": OutstandingScreen,
         "reference": ReferenceScreen,
         "audit": AuditScreen,
         "settings": SettingsScreen,
@@ -200,11 +202,12 @@ class SIUApp(App[None]):
             return
         self.push_screen(HelpScreen(self.screen))
 
-    def open_conference(self, conference_id: str) -> None:
-        """Show one conference's record over the current screen (Esc returns)."""
+    def open_conference(self, conference_id: str, *, tab: str | None = None) -> None:
+        """Show one conference's record over the current screen (Esc returns), on ``tab``
+        (a tab's id, such as ``"tab-invites"``) when given."""
         from siu_tui.screens.record import ConferenceScreen
 
-        self.push_screen(ConferenceScreen(conference_id))
+        self.push_screen(ConferenceScreen(conference_id, tab=tab))
 
     def open_booking(self, prefill: Prefill | None = None) -> None:
         """Open the booking form over the current screen (Esc or saving returns); ``prefill``

@@ -281,6 +281,72 @@ def _figure_lines(figures, label: str) -> list[str]:  # type: ignore[no-untyped-
     return lines
 
 
+@cli.command()
+@click.option(
+    "--clerk", metavar="NAME", help="Only this clerk's conferences (any part of the name)."
+)
+@click.option("--week", type=DATE, metavar="DATE", help="Only conferences in the week of DATE.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@click.pass_context
+def outstanding(
+    ctx: click.Context, clerk: str | None, week: date | None, limit: int, db_path: str | None
+) -> None:
+    """List the reports not yet received for the conferences to come, soonest deadline first.
+
+    One line each, tab-separated: deadline, working days left (negative: overdue), report,
+    conference date and time, reference, family, who to chase, their contact.
+    """
+    from siu_tui import clock
+    from siu_tui.config import sqlite_path
+    from siu_tui.services.context import Desk
+    from siu_tui.services.outstanding import OutstandingFilter, outstanding_reports
+    from siu_tui.services.people import list_staff
+
+    url = _database_url(db_path or ctx.obj.get("db"))
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise CommandError(f"no database at {path}")
+    desk = Desk.open(url, current_user(ctx.obj.get("user")))
+    try:
+        clerk_id = None
+        if clerk:
+            wanted = clerk.casefold().strip()
+            found = [
+                s
+                for s in list_staff(desk, "clerk", active_only=False)
+                if wanted in s.name.casefold()
+            ]
+            if len(found) != 1:
+                names = ", ".join(s.name for s in found) or "none"
+                raise CommandError(f"--clerk {clerk!r} should name one clerk (matches: {names})")
+            clerk_id = found[0].id
+        page = outstanding_reports(
+            desk, clock.today(), OutstandingFilter(clerk_id=clerk_id, week_of=week), limit=limit
+        )
+    finally:
+        desk.close()
+    for row in page.rows:
+        click.echo(
+            "\t".join(
+                [
+                    row.deadline.isoformat(),
+                    str(row.days_left),
+                    row.what,
+                    f"{row.conference_date.isoformat()} {row.start_time:%H:%M}",
+                    row.conference_reference,
+                    row.family,
+                    row.chase,
+                    row.contact,
+                ]
+            )
+        )
+    if not page.rows:
+        click.echo("No reports are outstanding.", err=True)
+    elif page.cursor is not None:
+        click.echo(f"(first {limit}; more with --limit)", err=True)
+
+
 @cli.group()
 def db() -> None:
     """Look after the database: upgrade it, check it."""

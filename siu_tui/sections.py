@@ -18,6 +18,11 @@ SECTIONS: dict[str, tuple[str, str, str]] = {
     ),
     "advocacy": ("v", "Advocacy", "Children referred to the advocacy service, and the figures"),
     "outbox": ("b", "Outbox", "E-mails waiting to go, sent or failed; send them now"),
+    "outstanding": (
+        "u",
+        "Reports outstanding",
+        "Every report not yet received for the conferences to come, soonest deadline first",
+    ),
     "reference": ("o", "Staff, rooms and teams", "The people, rooms and teams forms pick from"),
     "audit": ("a", "Audit trail", "Every change, who made it and when"),
     "settings": ("s", "Settings", "The unit's timescales and rules, and where data is kept"),

@@ -131,6 +131,7 @@ FAMILY = Agency.FAMILY.value
 SOCIAL_CARE = Agency.SOCIAL_CARE.value
 EMAIL = InviteMethod.EMAIL.value
 REPORT_NONE = ReportFormat.NONE.value
+VERBAL = ReportFormat.VERBAL.value
 PLAN = Decision.PLAN.value
 NO_PLAN = Decision.NO_PLAN.value
 CONTINUE = Decision.CONTINUE.value
@@ -1260,15 +1261,20 @@ class _Generator:
         w_via, w_response, w_report = self.w_family_via, self.w_response, self.w_agency_report
         rows: list[dict[str, Any]] = []
         for name, role, agency, direct, email, phone in people:
-            invited_at: date | None = max(day - _DAYS[7 + int(rnd() * 8)], earliest)
+            invited_at: date | None = max(day - _DAYS[14 + int(rnd() * 8)], earliest)
             via = None
             response = NOT_KNOWN
             if invited_at is not None and invited_at > today:
                 invited_at = None  # not sent yet
             else:
                 via = draw(w_via) if agency == FAMILY else EMAIL
-                if past or rnd() < 0.6:
+                if agency == SOCIAL_CARE:
+                    # The allocated social worker nearly always confirms.
+                    response = ATTENDING if past or rnd() < 0.9 else NOT_KNOWN
+                elif past or rnd() < 0.92:
                     response = draw(w_response)
+                    if not past and direct and response != ATTENDING and rnd() < 0.5:
+                        response = ATTENDING  # agencies that know the child mostly come
             attended = None
             if attendance:
                 if response == ATTENDING:
@@ -1280,11 +1286,17 @@ class _Generator:
             report_format = REPORT_NONE
             received = None
             if agency in REPORTING_AGENCIES:
+                # A format is recorded only with the day the report arrived (a verbal report
+                # on the conference's day), so "not received" always means no format yet.
                 report_format = draw(w_report)
                 if report_format in WRITTEN_REPORTS and rnd() < 0.85:
                     when = day - _DAYS[int(rnd() * 7)]
                     if earliest <= when <= today:
                         received = when
+                elif report_format == VERBAL and attendance:
+                    received = day
+                if received is None:
+                    report_format = REPORT_NONE
             rows.append(
                 {
                     "id": new_id(),

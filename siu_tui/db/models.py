@@ -147,6 +147,8 @@ class Conference(SQLModel, table=True):
         Index("ix_conference_family_date", "family_id", "date", "start_time", "id"),
         Index("ix_conference_status_deadline", "status", "deadline"),
         Index("ix_conference_chair_date", "chair_id", "date"),
+        # One clerk's booked conferences in date order (the reports outstanding list).
+        Index("ix_conference_clerk_status_date", "clerk_id", "status", "date", "start_time", "id"),
     )
 
     id: str = _id()

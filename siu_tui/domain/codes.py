@@ -181,6 +181,13 @@ class Reason(Coded):
     OTHER = "other", "Other (see note)"
 
 
+class InquorateDecision(Coded):
+    """What the chair decided when a conference was not quorate on the day."""
+
+    PROCEED = "proceed", "Proceed"
+    STAND_DOWN = "stand_down", "Stand down"
+
+
 class DecidedBy(Coded):
     CHAIR = "chair", "Chair"
     MANAGER = "manager", "SIU manager"

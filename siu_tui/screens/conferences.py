@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from siu_tui.clock import today
 from siu_tui.domain.codes import ConferenceStatus, ConferenceType
 from siu_tui.screens.base import SIUScreen
-from siu_tui.screens.home import days_left_cell
+from siu_tui.screens.home import days_left_cell, status_cell
 from siu_tui.widgets.text import cell, plain
 
 if TYPE_CHECKING:
@@ -34,8 +34,8 @@ COLUMNS = (
     ("Family", 15),
     ("Children", 12),
     ("Chair", 12),
-    ("Venue", 9),
-    ("Status", 10),
+    ("Venue", 8),
+    ("Status", 11),
     ("Deadline", 8),
     ("Left", 4),
 )
@@ -276,12 +276,16 @@ class ConferencesScreen(SIUScreen):
             self.app.call_from_thread(self.show_count, total, flt)
 
     def show_count(self, total: int, flt: ConferenceFilter) -> None:
+        from siu_tui.domain.invites import RISK_LEGEND
         from siu_tui.services.conferences import ConferenceFilter
 
         what = "conference" if total == 1 else "conferences"
         narrowed = " matching" if flt != ConferenceFilter() else ""
         self.query_one("#summary", Static).update(
-            plain(f"{total:,}{narrowed} {what} · upcoming first, then past · Enter opens one")
+            plain(
+                f"{total:,}{narrowed} {what} · upcoming first, then past · Enter opens one · "
+                f"{RISK_LEGEND}"
+            )
         )
 
     def show_page(self, page: ConferencePage, fresh: bool) -> None:
@@ -296,7 +300,7 @@ class ConferencesScreen(SIUScreen):
                 cell(getattr(row, "child_names", "") or row.children),
                 cell(row.chair),
                 cell(row.venue),
-                cell(row.status),
+                status_cell(row),
                 cell(f"{row.deadline:%d/%m/%y}", "bold red" if row.late else ""),
                 days_left_cell(row),
                 key=row.id,

@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from siu_tui.commands import focused_bindings
 from siu_tui.screens.base import SIUModal
 from siu_tui.sections import SECTIONS
 from siu_tui.widgets.text import cell
@@ -27,7 +28,14 @@ INTRO = (
 
 def describe_key(keys: str) -> str:
     """``f1,question_mark`` as a person writes it: ``F1 / ?``."""
-    names = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "tab": "Tab"}
+    names = {
+        "question_mark": "?",
+        "escape": "Esc",
+        "enter": "Enter",
+        "tab": "Tab",
+        "space": "Space",
+        "delete": "Delete",
+    }
 
     def one(key: str) -> str:
         if key in names:
@@ -72,7 +80,9 @@ class HelpScreen(SIUModal[None]):
         table.add_columns("Key", "Does", "Details")
         seen: set[str] = set()
         screen_bindings = getattr(self.beneath, "BINDINGS", [])
-        for source in (screen_bindings, self.app.BINDINGS):  # the screen's own keys first
+        # The keys of the part of the screen in use (a record's tab) first, then the screen's.
+        in_use = [binding for _node, binding in focused_bindings(self.beneath)]
+        for source in (in_use, screen_bindings, self.app.BINDINGS):
             for binding in source:
                 if not isinstance(binding, Binding) or not binding.show:
                     continue

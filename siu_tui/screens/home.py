@@ -32,18 +32,18 @@ TODAY_COLUMNS = (
     ("Family", 18),
     ("Ch", 2),
     ("Chair", 16),
-    ("Venue", 17),
-    ("Status", 10),
+    ("Venue", 16),
+    ("Status", 11),
     ("Deadline", 10),
     ("Left", 4),
 )
 WEEK_COLUMNS = (
     ("When", 15),
     ("Type", 17),
-    ("Family", 20),
+    ("Family", 19),
     ("Ch", 2),
     ("Chair", 16),
-    ("Status", 10),
+    ("Status", 11),
     ("Deadline", 10),
     ("Left", 4),
 )
@@ -59,6 +59,14 @@ def days_left_cell(row: ConferenceRow) -> Text:
     return cell_right(row.days_left, style)
 
 
+def status_cell(row: ConferenceRow) -> Text:
+    """The status; for a booked conference in the next few working days that is expected
+    inquorate or whose social worker's report is overdue, the risk instead (see RISK_LEGEND)."""
+    if row.risk:
+        return cell(row.risk.label, "bold yellow")
+    return cell(row.status)
+
+
 def conference_cells(row: ConferenceRow, *, week: bool) -> list[Text]:
     first = cell(f"{row.date:%a %d/%m} {row.start_time:%H:%M}") if week else cell(row.start_time)
     middle = [] if week else [cell(row.venue)]
@@ -69,7 +77,7 @@ def conference_cells(row: ConferenceRow, *, week: bool) -> list[Text]:
         cell_right(row.children),
         cell(row.chair),
         *middle,
-        cell(row.status),
+        status_cell(row),
         cell(row.deadline, "bold red" if row.late else ""),
         days_left_cell(row),
     ]
@@ -167,8 +175,9 @@ class HomeScreen(SIUScreen):
             f"{monday + timedelta(days=4):%B %Y} · {len(summary.week)} conference(s)"
         )
         more = summary.attention_total - len(summary.attention)
+        at_least = "+" if summary.attention_more else ""
         self.query_one("#attention-title", Static).update(
-            f"Needs attention · {summary.attention_total}"
+            f"Needs attention · {summary.attention_total}{at_least}"
             + (f" (showing {len(summary.attention)})" if more > 0 else "")
         )
         self._fill(

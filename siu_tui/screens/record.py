@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -26,6 +26,7 @@ from siu_tui.screens.record_actions import (
 )
 from siu_tui.screens.record_advocacy import AdvocacyTab
 from siu_tui.screens.record_challenges import RecordChallenges
+from siu_tui.screens.record_invites import InvitesPane
 from siu_tui.widgets.text import cell, plain, show
 
 if TYPE_CHECKING:
@@ -137,10 +138,12 @@ class ConferenceScreen(SIUScreen):
         ),
     ]
 
-    def __init__(self, conference_id: str) -> None:
+    def __init__(self, conference_id: str, *, tab: str | None = None) -> None:
         super().__init__()
         self.conference_id = conference_id
         self.record: ConferenceRecord | None = None
+        self.first_tab = tab
+        """The tab to open on (``"tab-invites"`` from the reports outstanding list)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -149,6 +152,8 @@ class ConferenceScreen(SIUScreen):
         with TabbedContent(id="record-tabs"):
             with TabPane("Children", id="tab-children"):
                 yield DataTable(id="children", cursor_type="row", zebra_stripes=True)
+            with TabPane("Invites", id="tab-invites"):
+                yield InvitesPane(self.conference_id)
             with TabPane("History", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
             with TabPane("Advocacy", id="tab-advocacy"):
@@ -181,6 +186,10 @@ class ConferenceScreen(SIUScreen):
         ):
             history.add_column(heading, width=width)
         self.query_one("#record-header").loading = True
+        if self.first_tab:
+            self.query_one(TabbedContent).active = self.first_tab
+            if self.first_tab == "tab-invites":
+                self.query_one("#invites", DataTable).focus()
         self.load()
 
     def action_close(self) -> None:
@@ -243,8 +252,13 @@ class ConferenceScreen(SIUScreen):
             self.app.push_screen(HeldDialog(record), self._held)
 
     def action_stand_down(self) -> None:
+        self.stand_down()
+
+    def stand_down(self, reason: str | None = None) -> None:
+        """Open the stand-down, with a reason already chosen when it is known (the chair
+        stood an inquorate conference down from the Invites tab)."""
         if record := self._booked():
-            self.app.push_screen(StandDownDialog(record), self._stood_down)
+            self.app.push_screen(StandDownDialog(record, reason), self._stood_down)
 
     def _stood_down(self, done: object) -> None:
         if done:
@@ -362,9 +376,14 @@ class ConferenceScreen(SIUScreen):
         self.app.call_from_thread(self.show_record, record, history)
         self.app.call_from_thread(self.query_one(AdvocacyTab).reload)
 
+    @on(InvitesPane.Changed)
+    def _invites_changed(self) -> None:
+        self.load()
+
     def show_record(self, record: ConferenceRecord, history: list[AuditRow]) -> None:
         self.record = record
         self.refresh_bindings()
+        self.query_one(InvitesPane).load()
         self.sub_title = record.reference
         self.query_one(RecordChallenges).show_for(record)
         self.query_one("#record-title", Static).update(plain("\n".join(header_lines(record))))

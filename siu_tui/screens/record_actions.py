@@ -269,6 +269,10 @@ class StandDownDialog(ChangeDialog):
 
     TITLE_TEXT = "Stand the conference down"
 
+    def __init__(self, record: ConferenceRecord, reason: str | None = None) -> None:
+        super().__init__(record)
+        self.reason = reason
+
     def fields(self) -> ComposeResult:
         from siu_tui.clock import today
         from siu_tui.domain.codes import DecidedBy
@@ -279,7 +283,9 @@ class StandDownDialog(ChangeDialog):
             classes="hint",
         )
         yield Label("Reason")
-        yield Select(REASONS, prompt="Choose the reason", id="reason")
+        yield Select(
+            REASONS, prompt="Choose the reason", id="reason", value=self.reason or Select.NULL
+        )
         yield self.error_label("reason")
         yield Label("Decided by")
         yield Select(

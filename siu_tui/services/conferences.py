@@ -37,6 +37,7 @@ from sqlmodel import Session, col, select
 from siu_tui.db.models import Child, Conference, ConferenceChild, Family, Room
 from siu_tui.services.context import Desk
 from siu_tui.services.matching import Matcher, tidy
+from siu_tui.services.risk import with_risks
 from siu_tui.services.rows import ConferenceRow, build_rows, fetch_rows, row_select
 
 Phase = Literal["upcoming", "past"]
@@ -392,10 +393,15 @@ def list_conferences(
     limit: int = 100,
 ) -> ConferencePage:
     """One page of the conferences matching ``flt``: upcoming first (soonest first), then past
-    (most recent first). Pass the page's ``cursor`` back for the next page."""
+    (most recent first), booked ones coming up soon flagged when at risk. Pass the page's
+    ``cursor`` back for the next page."""
     limit = max(1, min(limit, MAX_LIMIT))
+    rules = desk.rules
     with desk.store.read() as session:
-        return _read_page(session, _plan(session, flt), today, cursor, limit)
+        page = _read_page(session, _plan(session, flt), today, cursor, limit)
+        # Only this page's rows are judged (see services.risk), so the flag costs the same on
+        # any size of database.
+        return ConferencePage(with_risks(session, page.rows, today, rules), page.cursor)
 
 
 def count_conferences(desk: Desk, flt: ConferenceFilter, today: date) -> int:

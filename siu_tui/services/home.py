@@ -1,4 +1,5 @@
-"""What the home screen shows: today's and this week's conferences, and what needs attention.
+"""What the home screen shows: today's and this week's conferences, and what needs attention
+(conferences coming up soon that are at risk first).
 
 Each list is a bounded query on an indexed column, so the home screen costs the same on a
 database of a hundred conferences or of a hundred thousand.
@@ -7,9 +8,9 @@ database of a hundred conferences or of a hundred thousand.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
 from siu_tui.db.models import (
@@ -26,8 +27,11 @@ from siu_tui.domain.codes import (
     OutboxState,
     Reason,
 )
+from siu_tui.domain.invites import risk_window_end
 from siu_tui.domain.periods import week_of
+from siu_tui.domain.settings import Rules
 from siu_tui.services.context import Desk
+from siu_tui.services.risk import assess_risks, with_risks
 from siu_tui.services.rows import ConferenceRow, fetch_rows, row_select
 
 __all__ = ["AttentionItem", "ConferenceRow", "HomeSummary", "home_summary"]
@@ -52,6 +56,8 @@ class HomeSummary:
     attention: list[AttentionItem]
     attention_total: int
     total_conferences: int
+    attention_more: bool = False
+    """More conferences coming up may be at risk than were judged: the total is a minimum."""
 
 
 def _conference_rows(session: Session, start: date, end: date, today: date) -> list[ConferenceRow]:
@@ -148,11 +154,70 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
     return items, total
 
 
+RISK_CHUNK = 200
+"""Conferences judged per go. The home screen lists the soonest risks, so it stops judging
+once it has a screenful: a unit books a few dozen conferences in two weeks, the demo's
+100,000-conference scale two thousand."""
+
+
+def _after(when: date, start: time, cid: str) -> ColumnElement[bool]:
+    """Conferences after this one in (date, start time, id) order: the next chunk's keyset."""
+    d, t, i = col(Conference.date), col(Conference.start_time), col(Conference.id)
+    return or_(d > when, and_(d == when, or_(t > start, and_(t == start, i > cid))))
+
+
+def _upcoming_risks(
+    session: Session, today: date, rules: Rules
+) -> tuple[list[AttentionItem], int, bool]:
+    """Booked conferences in the next few working days that are expected inquorate or whose
+    social worker's report is overdue: one item per reason, soonest first. Returns the items,
+    how many were found, and whether more conferences were left unjudged (the count is then
+    a lower bound)."""
+    end = risk_window_end(today, rules)
+    query = (
+        select(Conference.id, Conference.type, Conference.date, Conference.start_time, Family.name)
+        .join(Family, col(Family.id) == Conference.family_id)
+        .where(Conference.status == ConferenceStatus.BOOKED.value)
+        .where(col(Conference.date) >= today, col(Conference.date) <= end)
+        .order_by(col(Conference.date), col(Conference.start_time), col(Conference.id))
+    )
+    items: list[AttentionItem] = []
+    chunk = query
+    while True:
+        upcoming = session.connection().execute(chunk.limit(RISK_CHUNK)).all()
+        if upcoming:
+            cid, _t, when, start, _f = upcoming[-1]
+            chunk = query.where(_after(when, start, cid))
+        risks = assess_risks(session, ((c[0], c[1], c[2]) for c in upcoming), today, rules)
+        for cid, _ctype, when, start, family in upcoming:
+            info = risks.get(cid)
+            if info is None:
+                continue
+            # The date is in its own column: the detail starts with the time.
+            if info.risk.expected_inquorate:
+                why = info.quoracy.partition(": ")[2] or info.quoracy
+                detail = f"{start:%H:%M} · {why}"
+                items.append(AttentionItem("Expected inquorate", when, family, detail, cid))
+            if info.risk.sw_report_overdue:
+                detail = f"{start:%H:%M} · {info.sw_report}"
+                items.append(AttentionItem("SW report overdue", when, family, detail, cid))
+        if len(upcoming) < RISK_CHUNK:
+            return items, len(items), False
+        if len(items) >= ATTENTION_LIMIT:
+            return items, len(items), True
+
+
 def home_summary(desk: Desk, today: date) -> HomeSummary:
     week = week_of(today)
+    rules = desk.rules
     with desk.store.read() as session:
-        week_rows = _conference_rows(session, week.start, week.end, today)
+        week_rows = with_risks(
+            session, _conference_rows(session, week.start, week.end, today), today, rules
+        )
+        risk_items, risk_total, more = _upcoming_risks(session, today, rules)
         attention, attention_total = _attention(session, today)
+        attention = risk_items + attention
+        attention_total += risk_total
         total = session.exec(select(func.count()).select_from(Conference)).one()
     return HomeSummary(
         today=today,
@@ -161,4 +226,5 @@ def home_summary(desk: Desk, today: date) -> HomeSummary:
         attention=attention,
         attention_total=attention_total,
         total_conferences=total,
+        attention_more=more,
     )

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from siu_tui.db.models import Child, Conference, ConferenceChild, Family, Room, Staff
 from siu_tui.domain.codes import ConferenceStatus, ConferenceType
+from siu_tui.domain.invites import NO_RISK, UpcomingRisk
 from siu_tui.domain.workingdays import working_days_between
 
 
@@ -48,6 +49,9 @@ class ConferenceRow:
     room: str = ""
     clerk: str = ""
     duration_minutes: int = 0
+    risk: UpcomingRisk = NO_RISK
+    """Set by ``services.risk.with_risks`` for booked conferences in the next few working
+    days that are expected inquorate or whose social worker's report is overdue."""
 
     @property
     def late(self) -> bool:

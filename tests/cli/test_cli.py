@@ -208,3 +208,62 @@ def test_challenge_figures_for_a_quarter(
     assert run(capsys, "--db", str(tmp_path / "none.db"), "challenges")[0] == 1
     code, _, err = run(capsys, "--db", str(path), "challenges", "--from", "2026-10-01")
     assert (code, err) == (2, "siu: give both --from and --to, or neither\n")
+
+
+def test_outstanding_reports_soonest_first(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from datetime import date, time
+
+    from siu_tui.services.booking import BookingRequest, book_conference
+    from siu_tui.services.context import Desk
+    from siu_tui.services.invites import InviteeInput, add_invitee
+    from siu_tui.services.people import add_child, add_staff, create_family
+
+    db = tmp_path / "siu.db"
+    desk = Desk.open(f"sqlite:///{db}", "test")
+    clerk = add_staff(desk, "Colin Clark", "clerk")
+    add_staff(desk, "Cara Clerkson", "clerk")
+    family = create_family(
+        desk, "FAM-1", "Smith", social_worker="Sam Worker", social_worker_email="sam@example.org"
+    )
+    child = add_child(desk, family, "CR1", "Amy", "Smith", date_of_birth=date(2015, 3, 1))
+    conference = book_conference(
+        desk,
+        BookingRequest(
+            family_id=family,
+            child_ids=[child],
+            conference_type="initial",
+            date=date(2026, 12, 2),
+            start_time=time(10, 0),
+            trigger_date=date(2026, 11, 16),
+            clerk_id=clerk,
+        ),
+    )
+    add_invitee(desk, conference, InviteeInput(name="DC Example", agency="police"))
+    desk.close()
+
+    code, out, _ = run(capsys, "outstanding", "--db", str(db))
+    assert code == 0
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert [(d, left, what) for d, left, what, *_ in lines] == [
+        ("2026-11-30", "3", "Social worker's report to parents"),
+        ("2026-12-01", "4", "Social worker's report to chair"),
+        ("2026-12-01", "4", "Police report"),
+    ]
+    assert lines[0][3:] == [
+        "2026-12-02 10:00",
+        lines[0][4],
+        "Smith",
+        "Sam Worker",
+        "sam@example.org",
+    ]
+
+    code, out, _ = run(capsys, "outstanding", "--db", str(db), "--clerk", "colin", "--limit", "1")
+    assert code == 0 and len(out.splitlines()) == 1
+    code, out, err = run(capsys, "outstanding", "--db", str(db), "--week", "2026-11-25")
+    assert code == 0 and out == "" and "No reports are outstanding" in err
+    code, _, err = run(capsys, "outstanding", "--db", str(db), "--clerk", "c")
+    assert code == 1 and "should name one clerk (matches: Cara Clerkson, Colin Clark)" in err
+    code, _, err = run(capsys, "outstanding", "--db", str(tmp_path / "none.db"))
+    assert code == 1 and err.startswith("siu: no database at")

@@ -317,6 +317,8 @@ def test_four_to_nine_invitees_with_quorate_held_conferences(demo: Store) -> Non
                 assert conf.trigger_date < invitee.invited_at <= min(conf.date, TODAY)
             if invitee.report_received_at is not None:
                 assert invitee.report_received_at <= TODAY
+            # A format is recorded only with the day the report arrived.
+            assert (invitee.report_format == "none") == (invitee.report_received_at is None)
 
 
 def test_challenges_are_chains_the_app_could_have_made(demo: Store) -> None:
@@ -363,3 +365,20 @@ def test_referral_e_mails_say_what_the_advocate_needs(demo: Store) -> None:
         if referral.withdrawn_at is not None:
             assert conf.status in {"cancelled", "stood_down"}
             assert referral.reason
+
+
+def test_the_weeks_ahead_have_reports_to_chase_and_some_conferences_at_risk(demo: Store) -> None:
+    from siu_tui.services.context import Desk
+    from siu_tui.services.home import home_summary
+    from siu_tui.services.outstanding import count_outstanding, outstanding_reports
+
+    desk = Desk(demo, "test")
+    page = outstanding_reports(desk, TODAY)
+    assert page.rows and count_outstanding(desk, TODAY) >= len(page.rows)
+    kinds = {row.kind for row in page.rows}
+    assert {"sw_parents", "sw_chair", "agency"} <= kinds
+    summary = home_summary(desk, TODAY)
+    flagged = {item.kind for item in summary.attention}
+    assert "Expected inquorate" in flagged and "SW report overdue" in flagged
+    week = summary.week
+    assert any(row.risk for row in week) and not all(row.risk for row in week if row.date >= TODAY)

@@ -103,3 +103,38 @@ def sample_url(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
         )
     desk.close()
     return db_url
+
+
+PREVIOUS_LIST = (
+    # (name, role, agency, e-mail, phone, direct contact): the list copied in the invite tests.
+    ("Mo Smith [/x]", "Mother", "family", None, "01632 960001", False),
+    ("Sam Worker", "Social worker", "social_care", "sam.worker@example.org", None, True),
+    ("DC Ada Example", "Public protection", "police", "police@example.org", None, True),
+    ("Hana Visitor", "Health visitor", "health_visitor", "hv@example.org", None, True),
+    ("Sol Nurse", "School nurse", "school_nurse", None, "01632 960002", True),
+    ("Eda School", "Safeguarding lead", "education", "school@example.org", None, True),
+    ("Ava Advocate", "Advocate", "advocate", "advocacy@example.org", None, True),
+)
+
+
+@pytest.fixture
+def invites_url(sample_url: str) -> str:
+    """The sample, with an invite list on the `Smith [/x]` family's stood-down conference of
+    20/11/2026 (the one before today's 10:00), ready to be copied; today's has none yet."""
+    from sqlmodel import select
+
+    from siu_tui.services.invites import InviteeInput, add_invitee
+
+    desk = Desk.open(sample_url, "fixture")
+    with desk.store.read() as session:
+        stood = session.exec(select(Conference).where(Conference.status == "stood_down")).one()
+    for name, role, agency, email, phone, direct in PREVIOUS_LIST:
+        add_invitee(
+            desk,
+            stood.id,
+            InviteeInput(
+                name=name, role=role, agency=agency, email=email, phone=phone, direct_contact=direct
+            ),
+        )
+    desk.close()
+    return sample_url

@@ -41,7 +41,12 @@ async def test_home_shows_today_week_and_attention(sample_url: str) -> None:
         attention = app.screen.query_one("#attention", DataTable)
         kinds = column(attention, 0)
         assert "Past deadline" in kinds and "Stood down, not re-booked" in kinds
-        assert "Needs attention · 2" in str(app.screen.query_one("#attention-title").render())
+        # Nobody is invited to the four booked conferences yet: each is expected inquorate,
+        # and three have missed a deadline for the social worker's report.
+        assert kinds.count("Expected inquorate") == 4
+        assert kinds.count("SW report overdue") == 3
+        assert "Needs attention · 9" in str(app.screen.query_one("#attention-title").render())
+        assert column(week, 5) == ["Quorum + SW", "Quorum + SW", "Quorum + SW", "Quorum risk"]
 
 
 async def test_markup_in_names_is_shown_literally_and_clicking_does_nothing(

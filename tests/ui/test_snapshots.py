@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input, TabbedContent
 
 from siu_tui.app import SIUApp
 
@@ -121,7 +121,7 @@ def test_conference_record_history(snap_compare, sample_url: str) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("right")  # the tabs have focus: History is the next one
+        pilot.app.screen.query_one(TabbedContent).active = "tab-history"
         await _settled(pilot)
 
     assert snap_compare(
@@ -133,6 +133,11 @@ def test_stood_down_log(snap_compare, sample_url: str) -> None:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
         await pilot.press("l")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
 
 
 def test_advocacy(snap_compare, sample_url: str) -> None:
@@ -152,6 +157,11 @@ def test_late_conferences(snap_compare, sample_url: str) -> None:
         await pilot.press("l")
         await settle(pilot)
         await pilot.press("right_square_bracket")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
 
 
 def test_outbox(snap_compare, sample_url: str) -> None:
@@ -209,9 +219,58 @@ def test_conference_record_advocacy(snap_compare, sample_url: str) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("right", "right")  # Children, History, Advocacy
+        await pilot.press("right", "right", "right")  # Children, Invites, History, Advocacy
         await _settled(pilot)
 
     assert snap_compare(
         SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_invites_tab(snap_compare, invites_url: str) -> None:
+    """Today's 10:00 conference: the list copied from the family's last conference, two
+    invitations sent, replies in (expected quorate), the police report in, one row marked."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one("#today", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("right", "tab", "l")
+        await settle(pilot)
+        await pilot.press("space", "space", "i")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        for keys in (
+            ("up", "up", "y"),  # Mo Smith [/x]: attending
+            ("down", "y"),  # Sam Worker: attending
+            ("down", "y"),  # DC Ada Example: attending
+            ("g", "enter", *"lscb", "enter", "ctrl+s"),  # the police report, in today
+            ("down", "y"),  # Hana Visitor: attending
+            ("down", "y"),  # Sol Nurse: attending ...
+            ("y",),  # ... no: apologies
+        ):
+            await pilot.press(*keys)
+            await settle(pilot)
+        await pilot.press("down", "space")  # Eda School marked
+        await _settled(pilot)
+        for toast in pilot.app.screen.query("Toast"):
+            toast.remove()
+        pilot.app.clear_notifications()
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(invites_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_reports_outstanding(snap_compare, invites_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("u")
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(invites_url, user="tester"), terminal_size=SIZE, run_before=run_before
     )
