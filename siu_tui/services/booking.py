@@ -29,6 +29,7 @@ from siu_tui.domain.workingdays import holiday_name, is_working_day, working_day
 from siu_tui.services import advocacy, audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
+from siu_tui.services.invites import carry_over_invitees
 from siu_tui.services.standdown import link_rebooking, rebooked_from
 
 _REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -233,7 +234,9 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
         session.flush()
         advocacy.refer_eligible(session, desk.actor, conference, rules)
         if source is not None:
-            # The children keep their advocacy referrals (and any answers) across a re-booking.
+            # The same people are invited again, and the children keep their advocacy
+            # referrals (and any answers) across a re-booking.
+            carry_over_invitees(session, desk.actor, source.conference.id, conference.id)
             advocacy.carry_over_referrals(
                 session, source.conference.id, conference.id, actor=desk.actor, rules=rules
             )

@@ -564,6 +564,28 @@ def copy_previous_list(desk: Desk, conference_id: str) -> CopyResult:
         return CopyResult(copied, already, source.reference, source.date)
 
 
+def carry_over_invitees(session: Session, actor: str, from_id: str, to_id: str) -> int:
+    """Put a stood-down conference's invite list on the conference that re-books it, inside
+    the booking's transaction: the same people, to be invited again for the new date (their
+    invitations, replies, attendance and reports belong to the conference that did not
+    happen)."""
+    count = 0
+    for old in _invitees(session, from_id):
+        new = Invitee(
+            conference_id=to_id,
+            name=old.name,
+            role=old.role,
+            agency=old.agency,
+            direct_contact=old.direct_contact,
+            email=old.email,
+            phone=old.phone,
+        )
+        session.add(new)
+        audit.record(session, actor, "invite (carried over)", new, conference_id=to_id)
+        count += 1
+    return count
+
+
 def mark_invited(
     desk: Desk, conference_id: str, invitee_ids: Sequence[str], via: str, on: date
 ) -> int:

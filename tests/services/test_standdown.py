@@ -281,3 +281,30 @@ def test_log_filters_totals_pages_and_export_agree(
     assert rows[0]["family"] == "Smith" and rows[0]["rebooked_met_deadline"] == ""
     assert seen[-1] == (4, 4)
     assert not list(path.parent.glob("*.part"))
+
+
+def test_rebooking_carries_the_invite_list_and_advocacy_referrals(
+    desk: Desk, people: People
+) -> None:
+    from siu_tui.db.models import AdvocacyReferral, Invitee
+    from siu_tui.services.invites import InviteeInput, add_invitee, set_response
+
+    first = book(desk, people)
+    for name, agency in (("Sam Worker", "social_care"), ("DC Example", "police")):
+        add_invitee(desk, first, InviteeInput(name=name, agency=agency, email="x@example.org"))
+    with desk.store.read() as session:
+        ids = [i.id for i in session.exec(select(Invitee).where(Invitee.conference_id == first))]
+    set_response(desk, first, ids, "attending")
+    stand_down(desk, first, reason="family_request", decided_by="chair", decided_on=clock.today())
+    again = book(desk, people, date=date(2026, 12, 9), rebooks_id=first)
+    with desk.store.read() as session:
+        carried = session.exec(select(Invitee).where(Invitee.conference_id == again)).all()
+        referrals = session.exec(select(AdvocacyReferral)).all()
+    # The same people, to be invited again for the new date: replies start afresh.
+    assert sorted(i.name for i in carried) == ["DC Example", "Sam Worker"]
+    assert {i.response for i in carried} == {"not_known"}
+    assert all(i.invited_at is None for i in carried)
+    # Amy (11) keeps her referral on the new conference; the old one is withdrawn, kept.
+    live = [r for r in referrals if r.withdrawn_at is None]
+    assert [(r.child_id, r.conference_id) for r in live] == [(people.amy, again)]
+    assert any(r.conference_id == first and r.withdrawn_at is not None for r in referrals)
