@@ -198,7 +198,7 @@ class ConferenceScreen(SIUScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only what fits the conference's status (the footer shows what can be done)."""
         status = self.record.status if self.record is not None else None
-        if action in ("move", "chair", "cancel_conference", "held", "stand_down"):
+        if action in ("move", "chair", "cancel_conference", "held", "stand_down", "refer_by_hand"):
             return status in (None, "booked")
         if action == "rebook":
             return (
@@ -310,7 +310,7 @@ class ConferenceScreen(SIUScreen):
                 rebooks_id=offer.conference_id,
                 chair_id=offer.chair_id,
                 late_reason=plan.late_reason.value,
-                why=f"Re-booking {offer.reference} ({offer.reason_label.lower()}) · "
+                why=f"Re-booking {offer.reference}, stood down: {offer.reason_label} · "
                 f"deadline {show(plan.deadline)}{target}",
             )
         )
