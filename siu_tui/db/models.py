@@ -304,7 +304,17 @@ class Minutes(SQLModel, table=True):
     """The minutes of a held conference as they move from draft to distribution."""
 
     __tablename__ = "minutes"
-    __table_args__ = (Index("ix_minutes_stage_due", "stage", "distribution_due"),)
+    __table_args__ = (
+        Index("ix_minutes_stage_due", "stage", "distribution_due"),
+        # The week view: each step's tasks due in a week (deadline first), and those carried
+        # into it undone or done since (done date first; NULL = not done), from the index alone.
+        Index("ix_minutes_letter_due", "decision_letter_due", "decision_letter_at"),
+        Index("ix_minutes_letter_done", "decision_letter_at", "decision_letter_due"),
+        Index("ix_minutes_draft_due", "draft_due", "draft_to_chair_at"),
+        Index("ix_minutes_draft_done", "draft_to_chair_at", "draft_due"),
+        Index("ix_minutes_distribution_due", "distribution_due", "distributed_at"),
+        Index("ix_minutes_distribution_done", "distributed_at", "distribution_due"),
+    )
 
     id: str = _id()
     conference_id: str = Field(foreign_key="conference.id", unique=True, max_length=32)
@@ -318,6 +328,37 @@ class Minutes(SQLModel, table=True):
     returned_note: str | None = None
     distribution_due: date
     distributed_at: date | None = None
+
+
+class MinutesRecipient(SQLModel, table=True):
+    """Who a conference's minutes went to, copied from the invite list when they were
+    distributed, so the record stands even if the invite list is changed afterwards."""
+
+    __tablename__ = "minutes_recipient"
+
+    id: str = _id()
+    minutes_id: str = _fk("minutes.id")
+    invitee_id: str | None = Field(default=None, max_length=32)
+    """The invitee copied (no foreign key: an invite list may be tidied later)."""
+    name: str = Field(max_length=120)
+    role: str | None = Field(default=None, max_length=120)
+    agency: str = Field(max_length=24)
+    email: str | None = Field(default=None, max_length=254)
+    attended: bool | None = None
+    emailed: bool = False
+    """A covering e-mail was queued in the outbox."""
+
+
+class MinutesWeekReview(SQLModel, table=True):
+    """A manager's review of one week's minutes workflow (Monday's date), with a note."""
+
+    __tablename__ = "minutes_week_review"
+
+    id: str = _id()
+    week_start: date = Field(unique=True)
+    reviewed_by: str = Field(max_length=120)
+    reviewed_at: datetime = Field(default_factory=now)
+    note: str
 
 
 class Challenge(SQLModel, table=True):
