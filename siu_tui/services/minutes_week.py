@@ -12,12 +12,11 @@ one page of them. Conferences are read a page at a time by keyset. Measured on
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, literal, union_all
+from sqlalchemy import String, and_, func, literal, or_, type_coerce, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -28,11 +27,12 @@ from siu_tui.domain.dates import format_date
 from siu_tui.domain.minutes import (
     TASK_ORDER,
     DistributionFigures,
+    DistributionTally,
     MinutesTask,
     WeekCounts,
     count_week,
     days_overdue,
-    distribution_figures,
+    days_to_distribution,
     task_state,
 )
 from siu_tui.domain.periods import Period, week_of
@@ -40,10 +40,15 @@ from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
 
-PAGE = 100
+PAGE = 60
 MAX_PAGE = 500
 RECENT_WEEKS = 6
 """How many weeks before the one shown the review line covers."""
+
+SHOWN_STATUSES: tuple[str, ...] = tuple(
+    s.value for s in ConferenceStatus if s is not ConferenceStatus.CANCELLED
+)
+"""The week's conferences: booked, held and stood down (a cancelled one needed no work)."""
 
 _holder = aliased(Staff, name="holder")
 _chair = aliased(Staff, name="chair")
@@ -64,15 +69,16 @@ class WeekFilter:
     chair_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class TaskKey:
-    """Just enough of a task to count and order it; sorted by deadline, then step."""
+class TaskKey(NamedTuple):
+    """Just enough of a task to count, filter and order it. A plain tuple, so a week's few
+    thousand sort by deadline, then step, then key, at C speed."""
 
     due: date
     order: int
     minutes_id: str
     task: str
     done: date | None
+    conference_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,15 +169,20 @@ def week_start(day: date) -> date:
 # --- Tasks ----------------------------------------------------------------------------------
 
 
-def _filtered(query: Any, flt: WeekFilter) -> Any:
-    if flt.clerk_id is None and flt.chair_id is None:
-        return query
-    query = query.join(Conference, col(Conference.id) == Minutes.conference_id)
-    if flt.clerk_id is not None:
-        query = query.where(Conference.clerk_id == flt.clerk_id)
-    if flt.chair_id is not None:
-        query = query.where(Conference.chair_id == flt.chair_id)
-    return query
+def _people_conferences(session: Session, flt: WeekFilter) -> set[str] | None:
+    """The keys of every conference of the filter's clerk and chair, read from the (clerk_id,
+    id) and (chair_id, id) indexes alone; None when there is no filter."""
+    chosen: set[str] | None = None
+    for column, person in (
+        (Conference.clerk_id, flt.clerk_id),
+        (Conference.chair_id, flt.chair_id),
+    ):
+        if person is None:
+            continue
+        query = select(Conference.id).where(column == person)
+        ids = {row[0] for row in session.connection().execute(query).cursor.fetchall()}
+        chosen = ids if chosen is None else chosen & ids
+    return chosen
 
 
 def task_keys(
@@ -179,22 +190,53 @@ def task_keys(
 ) -> list[TaskKey]:
     """Every task ``domain.minutes.in_week`` puts in the week, as keys in deadline order.
 
-    One statement of nine indexed parts, three per step: due in the week; due before it and
-    still not done; due before it and done since it began.
+    One statement of nine parts, three per step, each read from a covering index: due in
+    the week; due before it and still not done; due before it and done since it began (late,
+    so in the partial index of unfinished and late steps, which keeps this part small however
+    far back the week is). A clerk or chair filter then keeps the tasks of that person's
+    conferences, whose keys come from an index (joining the conference in each part instead
+    made the database walk all their conferences once per part).
     """
     carried_before = min(start, today)
     parts = []
     for task, due, done in _TASK_COLUMNS:
-        base = _filtered(select(col(Minutes.id), literal(task.value).label("task"), due, done), flt)
+        # Dates come back as the driver gives them (ISO text on SQLite): SQLAlchemy's own
+        # conversion cost more than the query for a busy week.
+        base = select(
+            col(Minutes.id),
+            literal(task.value).label("task"),
+            type_coerce(due, String),
+            type_coerce(done, String),
+            col(Minutes.conference_id),
+        )
+        unfinished = or_(col(done).is_(None), done > due)  # the partial index's condition
         parts.append(base.where(due >= start, due <= end))
-        parts.append(base.where(col(done).is_(None), due < carried_before))
-        parts.append(base.where(done >= start, due < start))
+        parts.append(base.where(unfinished, col(done).is_(None), due < carried_before))
+        parts.append(base.where(unfinished, done >= start, due < start))
+    # Plain driver rows: a busy week has thousands, and SQLAlchemy's row objects would cost
+    # more than the query.
+    rows = session.connection().execute(union_all(*parts)).cursor.fetchall()
     keys = [
-        TaskKey(due_at, TASK_ORDER[task], minutes_id, task, done_at)
-        for minutes_id, task, due_at, done_at in session.connection().execute(union_all(*parts))
+        TaskKey(
+            _day(due_at),
+            TASK_ORDER[task],
+            minutes_id,
+            task,
+            _day(done_at) if done_at else None,
+            conference_id,
+        )
+        for minutes_id, task, due_at, done_at, conference_id in rows
     ]
+    chosen = _people_conferences(session, flt)
+    if chosen is not None:
+        keys = [k for k in keys if k.conference_id in chosen]
     keys.sort()
     return keys
+
+
+def _day(value: Any) -> date:
+    """A date as the driver returned it: ISO text from SQLite, a date from PostgreSQL."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def task_rows(session: Session, keys: list[TaskKey], start: date, today: date) -> list[WeekTask]:
@@ -290,10 +332,17 @@ def _conference_query(start: date, end: date, flt: WeekFilter) -> Any:
     return _conference_where(query, start, end, flt)
 
 
-def _conference_where(query: Any, start: date, end: date, flt: WeekFilter) -> Any:
-    query = query.where(col(Conference.date) >= start, col(Conference.date) <= end).where(
-        Conference.status != ConferenceStatus.CANCELLED.value
+def _conference_where(
+    query: Any, start: date, end: date, flt: WeekFilter, *, counting: bool = False
+) -> Any:
+    # A page is read in date order from the date index, stopping when full; a count names
+    # the statuses instead, so it reads the (status, date) index alone.
+    status = (
+        col(Conference.status).in_(SHOWN_STATUSES)
+        if counting
+        else col(Conference.status) != ConferenceStatus.CANCELLED.value
     )
+    query = query.where(col(Conference.date) >= start, col(Conference.date) <= end, status)
     if flt.clerk_id is not None:
         query = query.where(Conference.clerk_id == flt.clerk_id)
     if flt.chair_id is not None:
@@ -435,7 +484,11 @@ def week_view(
         total = len(conferences)
         if cursor is not None:
             count = _conference_where(
-                select(func.count()).select_from(Conference), week.start, week.end, flt
+                select(func.count()).select_from(Conference),
+                week.start,
+                week.end,
+                flt,
+                counting=True,
             )
             total = session.exec(count).one()
         first = week.start - timedelta(weeks=RECENT_WEEKS)
@@ -491,28 +544,40 @@ def minutes_figures(
     query = (
         select(
             Conference.chair_id,
-            Staff.name,
-            Conference.date,
-            Minutes.distribution_due,
-            Minutes.distributed_at,
+            type_coerce(Conference.date, String),
+            type_coerce(Minutes.distribution_due, String),
+            type_coerce(Minutes.distributed_at, String),
         )
         .join(Minutes, col(Minutes.conference_id) == Conference.id)
-        .outerjoin(Staff, col(Staff.id) == Conference.chair_id)
         .where(Conference.status == ConferenceStatus.HELD.value)
         .where(col(Conference.date) >= start, col(Conference.date) <= end)
     )
-    everyone: list[tuple[date, date, date | None]] = []
-    chairs: dict[str | None, list[tuple[date, date, date | None]]] = defaultdict(list)
-    names: dict[str | None, str] = {}
+    overall = DistributionTally(today)
+    chairs: dict[str | None, DistributionTally] = {}
     with desk.store.read() as session:
-        for chair_id, name, held, due, distributed in session.connection().execute(query):
-            row = (held, due, distributed)
-            everyone.append(row)
-            chairs[chair_id].append(row)
-            names[chair_id] = name or "No chair recorded"
+        # Plain driver rows: a large unit's year has tens of thousands.
+        for chair_id, held, due, distributed in (
+            session.connection().execute(query).cursor.fetchall()
+        ):
+            done = _day(distributed) if distributed else None
+            days = days_to_distribution(_day(held), done)
+            deadline = _day(due)
+            overall.add(deadline, done, days)
+            tally = chairs.get(chair_id)
+            if tally is None:
+                tally = chairs[chair_id] = DistributionTally(today)
+            tally.add(deadline, done, days)
+        people = [chair_id for chair_id in chairs if chair_id is not None]
+        names = dict(
+            session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(people))).all()
+        )
     by_chair = [
-        ChairFigures(chair_id, names[chair_id], distribution_figures(rows, today))
-        for chair_id, rows in chairs.items()
+        ChairFigures(
+            chair_id,
+            names.get(chair_id, "No chair recorded") if chair_id else "No chair recorded",
+            tally.figures(),
+        )
+        for chair_id, tally in chairs.items()
     ]
     by_chair.sort(key=lambda c: (c.chair_id is None, c.chair.lower()))
-    return MinutesFigures(start, end, today, distribution_figures(everyone, today), by_chair)
+    return MinutesFigures(start, end, today, overall.figures(), by_chair)

@@ -191,3 +191,21 @@ def test_distribution_figures() -> None:
     assert figures.distributed == 2 and figures.within_percent == 50.0
     empty = distribution_figures([], WED)
     assert empty.average_working_days is None and empty.within_percent is None
+
+
+@PROPERTY
+@given(st.lists(st.tuples(dates, st.none() | dates), max_size=20), dates)
+def test_count_week_agrees_with_task_state(
+    tasks: list[tuple[date, date | None]], today: date
+) -> None:
+    """``count_week`` unrolls ``task_state`` for speed; the two must never disagree."""
+    start = week_of(today).start
+    end = start + timedelta(days=4)
+    counts = count_week(tasks, start, end, today)
+    states = [task_state(due, done, today) for due, done in tasks]
+    assert counts.on_time == states.count(TaskState.ON_TIME)
+    assert counts.late == states.count(TaskState.LATE)
+    assert counts.overdue == states.count(TaskState.OVERDUE)
+    assert counts.not_yet_due == states.count(TaskState.DUE)
+    assert counts.due == sum(start <= due <= end for due, _ in tasks)
+    assert counts.total == len(tasks)

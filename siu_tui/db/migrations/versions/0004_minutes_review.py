@@ -15,16 +15,14 @@ down_revision = "0003_booking"
 branch_labels = None
 depends_on = None
 
-# Each step's deadline with its done date, and the reverse: the week view reads a week's
-# tasks, and those carried into it, from these alone.
-MINUTES_INDEXES: tuple[tuple[str, list[str]], ...] = (
-    ("ix_minutes_letter_due", ["decision_letter_due", "decision_letter_at"]),
-    ("ix_minutes_letter_done", ["decision_letter_at", "decision_letter_due"]),
-    ("ix_minutes_draft_due", ["draft_due", "draft_to_chair_at"]),
-    ("ix_minutes_draft_done", ["draft_to_chair_at", "draft_due"]),
-    ("ix_minutes_distribution_due", ["distribution_due", "distributed_at"]),
-    ("ix_minutes_distribution_done", ["distributed_at", "distribution_due"]),
+STEPS: tuple[tuple[str, str, str], ...] = (
+    ("letter", "decision_letter_due", "decision_letter_at"),
+    ("draft", "draft_due", "draft_to_chair_at"),
+    ("distribution", "distribution_due", "distributed_at"),
 )
+"""(step, deadline column, done column): the week view reads each step's tasks due in a week
+from ``ix_minutes_<step>_due`` and those carried into it (not done, or done late) from the
+partial ``ix_minutes_<step>_open``, both covering, so no minutes row is read."""
 
 
 def upgrade() -> None:
@@ -55,13 +53,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("week_start"),
     )
-    for name, columns in MINUTES_INDEXES:
-        op.create_index(name, "minutes", columns, unique=False)
+    # The week view's clerk and chair filters: a person's conferences' keys, and a clerk's week.
+    op.create_index(
+        "ix_conference_clerk_date_ids", "conference", ["clerk_id", "date", "id"], unique=False
+    )
+    op.create_index("ix_conference_chair_ids", "conference", ["chair_id", "id"], unique=False)
+    for step, due, done in STEPS:
+        condition = sa.text(f"{done} IS NULL OR {done} > {due}")
+        op.create_index(
+            f"ix_minutes_{step}_due", "minutes", [due, done, "id", "conference_id"], unique=False
+        )
+        op.create_index(
+            f"ix_minutes_{step}_open",
+            "minutes",
+            [done, due, "id", "conference_id"],
+            unique=False,
+            sqlite_where=condition,
+            postgresql_where=condition,
+        )
 
 
 def downgrade() -> None:
-    for name, _columns in reversed(MINUTES_INDEXES):
-        op.drop_index(name, table_name="minutes")
+    for step, _due, _done in reversed(STEPS):
+        op.drop_index(f"ix_minutes_{step}_open", table_name="minutes")
+        op.drop_index(f"ix_minutes_{step}_due", table_name="minutes")
+    op.drop_index("ix_conference_chair_ids", table_name="conference")
+    op.drop_index("ix_conference_clerk_date_ids", table_name="conference")
     op.drop_table("minutes_week_review")
     op.drop_index("ix_minutes_recipient_minutes_id", table_name="minutes_recipient")
     op.drop_table("minutes_recipient")
