@@ -28,6 +28,7 @@ from siu_tui.screens.help import HelpScreen
 from siu_tui.screens.home import HomeScreen
 from siu_tui.screens.reference import ReferenceScreen
 from siu_tui.screens.settings import SettingsScreen
+from siu_tui.screens.week import WeekScreen
 from siu_tui.sections import SECTIONS
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class SIUApp(App[None]):
     MODES: ClassVar[dict[str, Any]] = {
         "home": HomeScreen,
         "conferences": ConferencesScreen,
+        "week": WeekScreen,
         "reference": ReferenceScreen,
         "audit": AuditScreen,
         "settings": SettingsScreen,

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
+from textual.actions import parse as parse_action
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+def _allowed(screen: Any, binding: Any) -> bool:
+    """Leave out what the screen has switched off for now (a minutes step that does not fit
+    the stage): the footer hides it, so the palette should not offer it either."""
+    _namespace, name, parameters = parse_action(binding.action)
+    return screen.check_action(name, parameters) is not False
 
 
 class SIUCommands(Provider):
@@ -20,7 +29,7 @@ class SIUCommands(Provider):
         commands.append(("Help: keys and screens", "What every key does here", "app.help"))
         screen = self.screen
         for binding in getattr(screen, "BINDINGS", []):
-            if hasattr(binding, "action") and binding.description:
+            if hasattr(binding, "action") and binding.description and _allowed(screen, binding):
                 commands.append(
                     (binding.description, binding.tooltip or "", f"screen.{binding.action}")
                 )

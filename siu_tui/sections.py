@@ -6,6 +6,11 @@ SECTIONS: dict[str, tuple[str, str, str]] = {
     # mode: (key, title, what it is for)
     "home": ("h", "Home", "Today's and this week's conferences, and what needs attention"),
     "conferences": ("c", "Conferences", "Every conference: search, filter and open one"),
+    "week": (
+        "w",
+        "Minutes week",
+        "One week's conferences and minutes tasks, overdue ones first; managers review each week",
+    ),
     "reference": ("o", "Staff, rooms and teams", "The people, rooms and teams forms pick from"),
     "audit": ("a", "Audit trail", "Every change, who made it and when"),
     "settings": ("s", "Settings", "The unit's timescales and rules, and where data is kept"),

@@ -22,6 +22,12 @@ from siu_tui.screens.record_actions import (
     MoveDialog,
     NextReviewDialog,
 )
+from siu_tui.screens.record_minutes import (
+    MINUTES_BINDINGS,
+    MINUTES_TAB,
+    MinutesPanel,
+    MinutesRecordTab,
+)
 from siu_tui.widgets.text import cell, plain, show
 
 if TYPE_CHECKING:
@@ -63,7 +69,7 @@ def header_lines(record: ConferenceRecord) -> list[str]:
     return lines
 
 
-class ConferenceScreen(SIUScreen):
+class ConferenceScreen(MinutesRecordTab, SIUScreen):
     CSS_PATH = Path(__file__).with_name("record.tcss")
     TITLE = "SIU Desk · Conference"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -93,6 +99,7 @@ class ConferenceScreen(SIUScreen):
             tooltip="Read the latest from the database",
             id="record-refresh",
         ),
+        *MINUTES_BINDINGS,
     ]
 
     def __init__(self, conference_id: str) -> None:
@@ -109,6 +116,8 @@ class ConferenceScreen(SIUScreen):
                 yield DataTable(id="children", cursor_type="row", zebra_stripes=True)
             with TabPane("History", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            with TabPane("Minutes", id=MINUTES_TAB):
+                yield MinutesPanel(id="minutes-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -233,6 +242,7 @@ class ConferenceScreen(SIUScreen):
 
     def show_record(self, record: ConferenceRecord, history: list[AuditRow]) -> None:
         self.record = record
+        self.load_minutes(record.id)
         self.sub_title = record.reference
         self.query_one("#record-title", Static).update(plain("\n".join(header_lines(record))))
         children = self.query_one("#children", DataTable)
