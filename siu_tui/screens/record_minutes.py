@@ -119,6 +119,8 @@ class MinutesActions:
 
     def _open_step(self, view: MinutesView | None, step: str) -> None:
         app = self.app  # type: ignore[attr-defined]
+        if app.screen is not self:
+            return  # the clerk went elsewhere while the minutes were read
         if view is None:
             app.notify(
                 "This conference has not been held, so it has no minutes yet.",
@@ -455,6 +457,10 @@ class ReturnDialog(MinutesDialog):
 
 class DistributeDialog(MinutesDialog):
     TITLE_TEXT = "Distribute the minutes"
+    DEFAULT_CSS = """
+    DistributeDialog > #dialog { width: 104; }
+    DistributeDialog #recipients { max-height: 12; }
+    """
 
     def fields(self) -> ComposeResult:
         yield from self.heading()
@@ -465,8 +471,9 @@ class DistributeDialog(MinutesDialog):
         yield self.error_label("on")
         if view.recipients:
             yield Label(
-                "To (the invite list: those invited, those who did not attend, the parents; "
-                "Space unticks someone)"
+                "To the invite list: those invited, those who did not attend, the parents. "
+                "Space unticks someone.",
+                classes="hint",
             )
             yield SelectionList[str](
                 *[

@@ -291,6 +291,11 @@ class WeekScreen(MinutesActions, SIUScreen):
     def show_week(self, view: WeekView, generation: int) -> None:
         if generation != self._generation:
             return  # the clerk has moved on to another week meanwhile
+        same_week = self.view is not None and self.view.week.start == view.week.start
+        tasks_table = self.query_one("#week-tasks", DataTable)
+        conferences_table = self.query_one("#week-conferences", DataTable)
+        # After a step on a row, stay on that row (the lists are re-read in the same order).
+        keep = (tasks_table.cursor_row, conferences_table.cursor_row) if same_week else (0, 0)
         self.view = view
         self.sub_title = f"w/c {show(view.week.start)}"
         self.query_one("#week-title", Static).update(plain(week_title(view)))
@@ -327,6 +332,9 @@ class WeekScreen(MinutesActions, SIUScreen):
         self._conference_cursor = view.conference_cursor
         self._fill_tasks(view.tasks, fresh=True)
         self._fill_conferences(view.conferences, fresh=True)
+        for table, row in zip((tasks_table, conferences_table), keep, strict=True):
+            if 0 < row < table.row_count:
+                table.move_cursor(row=row)
         self.query_one("#week-tasks-empty", Static).update(
             plain(
                 "No minutes tasks for this clerk or chair this week, and none overdue."

@@ -12,6 +12,7 @@ from textual.widgets import Input
 from siu_tui.app import SIUApp
 
 from .conftest import settle
+from .test_week import week_url  # noqa: F401 - the minutes week's data, as a fixture
 
 SIZE = (130, 42)
 
@@ -124,3 +125,14 @@ def test_conference_record_history(snap_compare, sample_url: str) -> None:
     assert snap_compare(
         SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
     )
+
+
+def test_minutes_week(snap_compare, week_url) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    url, _held = week_url
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("w")
+        await _settled(pilot)
+
+    assert snap_compare(SIUApp(url, user="tester"), terminal_size=SIZE, run_before=run_before)
