@@ -474,3 +474,24 @@ async def test_the_minutes_tab_of_a_booked_conference_says_when_they_start(
         await settle(pilot)
         assert "Minutes start when the conference is marked held" in text(app, "minutes-summary")
         assert not {"l", "e", "y", "b", "u"} & set(record.active_bindings)
+
+
+async def test_help_and_the_palette_list_the_week_s_keys(week_url: tuple[str, Held]) -> None:
+    from siu_tui.commands import SIUCommands
+
+    url, _held_ids = week_url
+    app = SIUApp(url, user="manager.mo")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_week(pilot)
+        # B's letter is highlighted: awaiting draft, so "To chair" but not "Approve".
+        names = [name for name, _help, _action in SIUCommands(app.screen)._commands()]
+        assert "Go to Minutes week" in names
+        assert {"Prev week", "Next week", "Review week", "Figures", "To chair"} <= set(names)
+        assert "Approve" not in names and "Distribute" not in names
+        await pilot.press("question_mark")
+        await settle(pilot)
+        keys = app.screen.query_one("#help-keys", DataTable)
+        shown = dict(zip(column(keys, 0), column(keys, 1), strict=True))
+        assert shown["["] == "Prev week" and shown["]"] == "Next week"
+        assert shown["w"] == "Minutes week"
+        assert shown["u"] == "Distribute"
