@@ -175,10 +175,11 @@ class MinutesPanel(VerticalScroll):
         recipients = self.query_one("#minutes-recipients", DataTable)
         for heading, width in (
             ("Name", 22),
-            ("Role", 20),
-            ("Agency", 20),
-            ("Why", 15),
-            ("E-mail", 30),
+            ("Role", 18),
+            ("Agency", 18),
+            ("Why", 14),
+            ("E-mailed", 8),
+            ("E-mail", 26),
         ):
             recipients.add_column(heading, width=width)
         for table in (steps, recipients):
@@ -235,7 +236,8 @@ class MinutesPanel(VerticalScroll):
                 cell(r.role),
                 cell(r.agency_label),
                 cell(r.why),
-                cell((r.email or "no e-mail") + (" (e-mailed)" if r.emailed else "")),
+                cell(("yes" if r.emailed else "no") if view.recipients_recorded else ""),
+                cell(r.email or "no e-mail"),
             )
         recipients.display = bool(view.recipients)
         empty.display = not view.recipients

@@ -484,6 +484,10 @@ def distribute_minutes(
                 raise ValidationError.single(
                     "recipients", "Someone chosen is not on this conference's invite list"
                 )
+            if invitees and not chosen:
+                raise ValidationError.single(
+                    "recipients", "Choose who the minutes went to from the invite list"
+                )
             invitees = [i for i in invitees if i.id in chosen]
         _move(
             session,

@@ -397,6 +397,9 @@ def test_steps_out_of_order_or_on_impossible_days_are_refused(
     assert "before the chair approved them (12/11/2026)" in refused(
         "on", lambda: distribute_minutes(desk, conference_id, date(2026, 11, 11))
     )
+    assert "Choose who the minutes went to" in refused(
+        "recipients", lambda: distribute_minutes(desk, conference_id, TODAY, invitee_ids=[])
+    )
     assert "not on this conference's invite list" in refused(
         "recipients",
         lambda: distribute_minutes(
