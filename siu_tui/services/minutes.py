@@ -26,7 +26,6 @@ from siu_tui.domain.minutes import (
     STAGE_BEFORE,
     MinutesAction,
     MinutesTask,
-    TaskState,
     available_actions,
     days_overdue,
     holder_role,
@@ -535,14 +534,3 @@ def distribute_minutes(
             emails=emails,
             without_email=sum(1 for i in invitees if not i.email),
         )
-
-
-def describe_state(step: MinutesStep) -> str:
-    """A step's state in a few words, with the working days it ran or is running over."""
-    if step.state == TaskState.LATE.value:
-        return f"done late ({step.days_overdue} working day(s))"
-    if step.state == TaskState.OVERDUE.value:
-        return f"OVERDUE {step.days_overdue} working day(s)"
-    if step.state == TaskState.ON_TIME.value:
-        return "done on time"
-    return "not yet due"
