@@ -33,6 +33,7 @@ from siu_tui.screens.outstanding import OutstandingScreen
 from siu_tui.screens.reference import ReferenceScreen
 from siu_tui.screens.settings import SettingsScreen
 from siu_tui.screens.standdown import StoodDownScreen
+from siu_tui.screens.week import WeekScreen
 from siu_tui.sections import SECTIONS
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class SIUApp(App[None]):
         "advocacy": AdvocacyScreen,
         "outbox": OutboxScreen,
         "outstanding": OutstandingScreen,
+        "week": WeekScreen,
         "reference": ReferenceScreen,
         "audit": AuditScreen,
         "settings": SettingsScreen,

@@ -516,6 +516,101 @@ def outbox_export(
         )
 
 
+@cli.group()
+def minutes() -> None:
+    """The minutes workflow: a week's tasks, and the figures for any period."""
+
+
+@minutes.command("week")
+@click.argument("day", type=DATE, required=False, metavar="[DATE]")
+@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@click.pass_context
+def minutes_week_cmd(ctx: click.Context, day: date | None, db_path: str | None) -> None:
+    """Print the week of DATE (default: this week): its review, its summary, and every minutes
+    task due in it or carried into it overdue."""
+    from siu_tui import clock
+    from siu_tui.services.minutes_week import week_tasks_page, week_view
+
+    desk = _open_desk(ctx, db_path)
+    try:
+        view = week_view(desk, day or clock.today())
+        click.echo(f"Week commencing {view.week.start.isoformat()} to {view.week.end.isoformat()}")
+        review = view.review
+        if review is None:
+            click.echo("Not reviewed")
+        else:
+            click.echo(
+                f"Reviewed by {review.reviewed_by} on {review.reviewed_at:%Y-%m-%d}: {review.note}"
+            )
+        c = view.counts
+        click.echo(
+            f"Tasks: {c.due} due in the week, {c.carried} carried in overdue; on time {c.on_time}, "
+            f"late {c.late}, overdue {c.overdue}, not yet due {c.not_yet_due}"
+        )
+        for offset in range(0, len(view.task_keys), 500):
+            for t in week_tasks_page(desk, view.task_keys, view.week.start, offset, limit=500):
+                over = f" {t.days_overdue}" if t.state in ("overdue", "late") else ""
+                click.echo(
+                    f"{t.state.upper()}{over}\t{t.task_label}\tdue {t.due.isoformat()}\t"
+                    f"done {t.done.isoformat() if t.done else '-'}\t{t.conference_reference}\t"
+                    f"{t.family}\t{t.stage_label}\t{t.holder}"
+                )
+    finally:
+        desk.close()
+
+
+@minutes.command("figures")
+@click.option("--from", "start", type=DATE, required=True, help="First day of the period.")
+@click.option("--to", "end", type=DATE, required=True, help="Last day of the period.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines of text.")
+@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@click.pass_context
+def minutes_figures_cmd(
+    ctx: click.Context, start: date, end: date, as_json: bool, db_path: str | None
+) -> None:
+    """Print how the minutes of the conferences held in a period went out: within the
+    timescale, late, still outstanding, the average working days, and the same by chair."""
+    import json
+
+    from siu_tui.services.minutes_week import minutes_figures
+
+    desk = _open_desk(ctx, db_path)
+    try:
+        figures = minutes_figures(desk, start, end)
+    finally:
+        desk.close()
+
+    def as_dict(f):  # type: ignore[no-untyped-def]
+        return {
+            "conferences": f.conferences,
+            "within": f.within,
+            "late": f.late,
+            "outstanding": f.outstanding,
+            "outstanding_overdue": f.outstanding_overdue,
+            "within_percent": f.within_percent,
+            "average_working_days": f.average_working_days,
+        }
+
+    if as_json:
+        data = {
+            "period": {"start": start.isoformat(), "end": end.isoformat()},
+            "minutes": as_dict(figures.overall),
+            "by_chair": [{"chair": c.chair, **as_dict(c.figures)} for c in figures.by_chair],
+        }
+        click.echo(json.dumps(data, indent=2))
+        return
+    for name, f in [("All chairs", figures.overall)] + [
+        (c.chair, c.figures) for c in figures.by_chair
+    ]:
+        percent = "-" if f.within_percent is None else f"{f.within_percent}%"
+        average = "-" if f.average_working_days is None else f.average_working_days
+        click.echo(
+            f"{name}: {f.conferences} held; within {f.within} ({percent}); late {f.late}; "
+            f"outstanding {f.outstanding} ({f.outstanding_overdue} overdue); "
+            f"average {average} working days"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; every error becomes one line, never a traceback."""
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from textual.actions import parse as parse_action
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
@@ -25,6 +26,13 @@ def focused_bindings(screen: Screen[Any]) -> list[tuple[DOMNode, Binding]]:
     return found
 
 
+def _allowed(screen: Any, binding: Any) -> bool:
+    """Leave out what the screen has switched off for now (a minutes step that does not fit
+    the stage): the footer hides it, so the palette should not offer it either."""
+    _namespace, name, parameters = parse_action(binding.action)
+    return screen.check_action(name, parameters) is not False
+
+
 class SIUCommands(Provider):
     """Sections of the app, then the current screen's own actions (from its bindings),
     including those of the part of the screen in use (a record's tab)."""
@@ -41,7 +49,7 @@ class SIUCommands(Provider):
         for node, binding in focused_bindings(screen):
             commands.append((binding.description, binding.tooltip or "", binding.action, node))
         for binding in getattr(screen, "BINDINGS", []):
-            if hasattr(binding, "action") and binding.description:
+            if hasattr(binding, "action") and binding.description and _allowed(screen, binding):
                 commands.append(
                     (binding.description, binding.tooltip or "", f"screen.{binding.action}", None)
                 )

@@ -23,6 +23,11 @@ SECTIONS: dict[str, tuple[str, str, str]] = {
         "Reports outstanding",
         "Every report not yet received for the conferences to come, soonest deadline first",
     ),
+    "week": (
+        "w",
+        "Minutes week",
+        "One week's conferences and minutes tasks, overdue ones first; managers review each week",
+    ),
     "reference": ("o", "Staff, rooms and teams", "The people, rooms and teams forms pick from"),
     "audit": ("a", "Audit trail", "Every change, who made it and when"),
     "settings": ("s", "Settings", "The unit's timescales and rules, and where data is kept"),

@@ -45,6 +45,8 @@ from siu_tui.db.models import (
     Invitee,
     LocalityTeam,
     Minutes,
+    MinutesRecipient,
+    MinutesWeekReview,
     OutboxMessage,
     Room,
     Setting,
@@ -109,6 +111,8 @@ progress bar often."""
 HISTORY_YEARS = 3
 HORIZON = timedelta(weeks=8)
 """Initial conferences start three years back; reviews are booked up to eight weeks ahead."""
+RECIPIENT_HISTORY = timedelta(weeks=13)
+"""Distributed minutes record their recipients for the last quarter's conferences."""
 DEMO_DOMAIN = "example.org"
 MAX_INVITEES = 9
 
@@ -319,6 +323,18 @@ RETRY_ERROR = "Demo: could not reach the mail server (connection refused); tried
 PENDING_REFERRAL = AdvocacyOutcome.PENDING.value
 CONTACTED = AdvocacyOutcome.CONTACTED.value
 REBOOKED_NOTE = "Demo: re-booked after the first date was stood down."
+RETURN_NOTES: tuple[str, ...] = (
+    "Demo: the outline plan needs a named person and a date for each action.",
+    "Demo: the decisions section should record each child's categories separately.",
+    "Demo: please add the police's contribution, which is missing from the draft.",
+)
+REVIEW_NOTES: tuple[str, ...] = (
+    "Demo: reviewed; everything due went out on time.",
+    "Demo: reviewed; two late distributions chased with the clerks.",
+    "Demo: reviewed; drafts waiting with one chair, raised at the IRO meeting.",
+    "Demo: reviewed; decision letters all out the next working day.",
+    "Demo: reviewed; backlog reduced, the oldest item escalated to the service manager.",
+)
 CANCEL_REASONS: tuple[str, ...] = (
     "Demo: s47 enquiry concluded no further action before the conference.",
     "Demo: family moved out of the area; case transferred before the conference.",
@@ -361,6 +377,8 @@ class DemoSummary:
     advocacy_referrals: int = 0
     outbox: int = 0
     minutes: int = 0
+    minutes_recipients: int = 0
+    week_reviews: int = 0
     challenges: int = 0
     audit_events: int = 0
 
@@ -552,6 +570,11 @@ class _Generator:
         self.family_no = 0
         self.child_no = 0
         self.last_end: date | None = None
+        self.last_invitees: list[dict[str, Any]] = []
+        # The minutes workflow's extra detail (returns, recipients, weekly reviews) draws from
+        # its own stream, so adding it left every other demo record exactly as it was.
+        self.minutes_rng = random.Random(seed + 7)
+        self.recipients_since = today - RECIPIENT_HISTORY
 
         # Per-run caches of the pure rules: a run asks about the same few hundred dates over
         # and over, and each answer depends only on its arguments and these fixed rules. The
@@ -673,6 +696,7 @@ class _Generator:
         self.clerks: list[str] = []
         self.iros: list[str] = []
         self.staff_names: dict[str, str] = {}
+        self.manager_names: list[str] = []
         for role, count in wanted:
             for _ in range(count):
                 first, last = self.name()
@@ -688,6 +712,8 @@ class _Generator:
                     }
                 )
                 self.staff_names[row_id] = self.rows["staff"][-1]["name"]
+                if role == Role.MANAGER.value:
+                    self.manager_names.append(self.rows["staff"][-1]["name"])
                 if role == Role.CLERK.value:
                     self.clerks.append(row_id)
                 elif role == Role.IRO.value:
@@ -1323,6 +1349,7 @@ class _Generator:
             present = frozenset((r["agency"], r["direct_contact"]) for r in rows if r["attended"])
             conf["quorate"] = self.quorate(present)
         self.rows["invitee"].extend(rows)
+        self.last_invitees = rows
 
     def make_quorate(self, rows: list[dict[str, Any]]) -> None:
         """A held conference went ahead, so social care and enough agencies were there."""
@@ -1443,9 +1470,17 @@ class _Generator:
         returned = None
         if approved_at is not None and self.chance(0.1):
             returned = "Demo: chair asked for the outline plan to be clearer."
+        extra = self.minutes_rng.random
+        if stage == MinutesStage.WITH_CHAIR.value and extra() < 0.2:
+            # Sent back by the chair and being redone: with the clerk again, with the note.
+            stage, holder = MinutesStage.AWAITING_DRAFT.value, conf["clerk_id"]
+            returned = RETURN_NOTES[int(extra() * len(RETURN_NOTES))]
+        minutes_id = new_id()
+        if distributed_at is not None and day >= self.recipients_since:
+            self.recipients(minutes_id)
         self.rows["minutes"].append(
             {
-                "id": new_id(),
+                "id": minutes_id,
                 "conference_id": conf["id"],
                 "stage": stage,
                 "holder_id": holder,
@@ -1459,6 +1494,48 @@ class _Generator:
                 "distributed_at": distributed_at,
             }
         )
+
+    def recipients(self, minutes_id: str) -> None:
+        """Distributed minutes went to the whole invite list (the conference's invitees, just
+        generated), most of those with an address by e-mail too. Only for the last quarter's
+        conferences (``RECIPIENT_HISTORY``): older ones read as history brought in without
+        the list, which keeps a large run fast."""
+        extra = self.minutes_rng.random
+        self.rows["minutes_recipient"].extend(
+            {
+                "id": new_id(),
+                "minutes_id": minutes_id,
+                "invitee_id": invitee["id"],
+                "name": invitee["name"],
+                "role": invitee["role"],
+                "agency": invitee["agency"],
+                "email": invitee["email"],
+                "attended": invitee["attended"],
+                "emailed": invitee["email"] is not None and extra() < 0.8,
+            }
+            for invitee in self.last_invitees
+        )
+
+    def week_reviews(self) -> None:
+        """Managers' reviews of past weeks: nearly every week reviewed on the Monday or
+        Tuesday after, with a note; last week still waiting, so the week view has one to do."""
+        managers = self.manager_names
+        extra = self.minutes_rng.random
+        last = week_of(self.today).start - timedelta(weeks=1)
+        monday = week_of(self.initial_days[0]).start
+        while monday < last:
+            if extra() < 0.93:
+                reviewed_on = monday + timedelta(days=7 + (1 if extra() < 0.3 else 0))
+                self.rows["minutes_week_review"].append(
+                    {
+                        "id": new_id(),
+                        "week_start": monday,
+                        "reviewed_by": managers[int(extra() * len(managers))],
+                        "reviewed_at": _aware(reviewed_on, time(10, int(extra() * 60))),
+                        "note": REVIEW_NOTES[int(extra() * len(REVIEW_NOTES))],
+                    }
+                )
+            monday += timedelta(weeks=1)
 
     def challenge(self, fam: _Family, conf: dict[str, Any]) -> None:
         """An IRO's challenge after a conference (or between conferences), sometimes
@@ -1547,6 +1624,7 @@ class _Generator:
                 self.chain(day, 1, first_type=INITIAL, plain=True)
         if overdue:
             self.overdue_booking(self.on_or_after(self.today))
+        self.week_reviews()
         yield self.take()
 
     def take(self) -> _Batch:
@@ -1631,6 +1709,8 @@ _TABLES: dict[str, Table] = {
     "advocacy_referral": _table(AdvocacyReferral),
     "outbox": _table(OutboxMessage),
     "minutes": _table(Minutes),
+    "minutes_recipient": _table(MinutesRecipient),
+    "minutes_week_review": _table(MinutesWeekReview),
     "challenge": _table(Challenge),
 }
 _TABLE_ORDER: tuple[str, ...] = tuple(_TABLES)
@@ -1650,6 +1730,8 @@ _SUMMARY_FIELDS: dict[str, str] = {
     "advocacy_referral": "advocacy_referrals",
     "outbox": "outbox",
     "minutes": "minutes",
+    "minutes_recipient": "minutes_recipients",
+    "minutes_week_review": "week_reviews",
     "challenge": "challenges",
 }
 

@@ -13,7 +13,7 @@ import os
 from datetime import date, datetime, time
 from time import time_ns
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
 
 from siu_tui.clock import now
@@ -302,11 +302,49 @@ class OutboxMessage(SQLModel, table=True):
     related_id: str | None = Field(default=None, max_length=32, index=True)
 
 
+# The week view's clerk and chair filters read a person's conferences' keys from these alone,
+# and a clerk's week of conferences as the chair's is read from ix_conference_chair_date.
+# (Declared here, beside the minutes, to leave the conference table's own list alone.)
+Index(
+    "ix_conference_clerk_date_ids",
+    Conference.__table__.c.clerk_id,  # type: ignore[attr-defined]
+    Conference.__table__.c.date,  # type: ignore[attr-defined]
+    Conference.__table__.c.id,  # type: ignore[attr-defined]
+)
+Index("ix_conference_chair_ids", Conference.__table__.c.chair_id, Conference.__table__.c.id)  # type: ignore[attr-defined]
+
+
+def _minutes_step_indexes(step: str, due: str, done: str) -> tuple[Index, Index]:
+    """A step's two indexes. The partial one holds steps not done or done after their
+    deadline; a query must repeat its condition for SQLite to use it."""
+    condition = text(f"{done} IS NULL OR {done} > {due}")
+    return (
+        Index(f"ix_minutes_{step}_due", due, done, "id", "conference_id"),
+        Index(
+            f"ix_minutes_{step}_open",
+            done,
+            due,
+            "id",
+            "conference_id",
+            sqlite_where=condition,
+            postgresql_where=condition,
+        ),
+    )
+
+
 class Minutes(SQLModel, table=True):
     """The minutes of a held conference as they move from draft to distribution."""
 
     __tablename__ = "minutes"
-    __table_args__ = (Index("ix_minutes_stage_due", "stage", "distribution_due"),)
+    __table_args__ = (
+        Index("ix_minutes_stage_due", "stage", "distribution_due"),
+        # The week view reads each step's tasks from these alone: those due in a week by the
+        # deadline (with the keys, so no row is read), and those carried into it (not done,
+        # or done late) from a partial index of the unfinished and the late, by done date.
+        *_minutes_step_indexes("letter", "decision_letter_due", "decision_letter_at"),
+        *_minutes_step_indexes("draft", "draft_due", "draft_to_chair_at"),
+        *_minutes_step_indexes("distribution", "distribution_due", "distributed_at"),
+    )
 
     id: str = _id()
     conference_id: str = Field(foreign_key="conference.id", unique=True, max_length=32)
@@ -320,6 +358,37 @@ class Minutes(SQLModel, table=True):
     returned_note: str | None = None
     distribution_due: date
     distributed_at: date | None = None
+
+
+class MinutesRecipient(SQLModel, table=True):
+    """Who a conference's minutes went to, copied from the invite list when they were
+    distributed, so the record stands even if the invite list is changed afterwards."""
+
+    __tablename__ = "minutes_recipient"
+
+    id: str = _id()
+    minutes_id: str = _fk("minutes.id")
+    invitee_id: str | None = Field(default=None, max_length=32)
+    """The invitee copied (no foreign key: an invite list may be tidied later)."""
+    name: str = Field(max_length=120)
+    role: str | None = Field(default=None, max_length=120)
+    agency: str = Field(max_length=24)
+    email: str | None = Field(default=None, max_length=254)
+    attended: bool | None = None
+    emailed: bool = False
+    """A covering e-mail was queued in the outbox."""
+
+
+class MinutesWeekReview(SQLModel, table=True):
+    """A manager's review of one week's minutes workflow (Monday's date), with a note."""
+
+    __tablename__ = "minutes_week_review"
+
+    id: str = _id()
+    week_start: date = Field(unique=True)
+    reviewed_by: str = Field(max_length=120)
+    reviewed_at: datetime = Field(default_factory=now)
+    note: str
 
 
 class Challenge(SQLModel, table=True):

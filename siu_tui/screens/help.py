@@ -90,7 +90,7 @@ class HelpScreen(SIUModal[None]):
                     continue
                 seen.add(binding.key)
                 table.add_row(
-                    cell(describe_key(binding.key)),
+                    cell(binding.key_display or describe_key(binding.key)),
                     cell(binding.description),
                     cell(binding.tooltip),
                 )

@@ -27,6 +27,12 @@ from siu_tui.screens.record_actions import (
 from siu_tui.screens.record_advocacy import AdvocacyTab
 from siu_tui.screens.record_challenges import RecordChallenges
 from siu_tui.screens.record_invites import InvitesPane
+from siu_tui.screens.record_minutes import (
+    MINUTES_BINDINGS,
+    MINUTES_TAB,
+    MinutesPanel,
+    MinutesRecordTab,
+)
 from siu_tui.widgets.text import cell, plain, show
 
 if TYPE_CHECKING:
@@ -78,7 +84,7 @@ def header_lines(record: ConferenceRecord) -> list[str]:
     return lines
 
 
-class ConferenceScreen(SIUScreen):
+class ConferenceScreen(MinutesRecordTab, SIUScreen):
     CSS_PATH = Path(__file__).with_name("record.tcss")
     TITLE = "SIU Desk · Conference"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -136,6 +142,7 @@ class ConferenceScreen(SIUScreen):
             tooltip="Refer a child to the advocacy service by hand (Advocacy tab)",
             id="record-advocacy-refer",
         ),
+        *MINUTES_BINDINGS,
     ]
 
     def __init__(self, conference_id: str, *, tab: str | None = None) -> None:
@@ -160,6 +167,8 @@ class ConferenceScreen(SIUScreen):
                 yield AdvocacyTab(self.conference_id)
             with TabPane("Challenges", id="tab-challenges"):
                 yield RecordChallenges(self.action_reload, id="challenges")
+            with TabPane("Minutes", id=MINUTES_TAB):
+                yield MinutesPanel(id="minutes-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -206,7 +215,7 @@ class ConferenceScreen(SIUScreen):
                 and self.record is not None
                 and not (self.record.rebooked_as_id)
             )
-        return True
+        return super().check_action(action, parameters)
 
     def action_reload(self) -> None:
         self.load()
@@ -384,6 +393,7 @@ class ConferenceScreen(SIUScreen):
         self.record = record
         self.refresh_bindings()
         self.query_one(InvitesPane).load()
+        self.load_minutes(record.id)
         self.sub_title = record.reference
         self.query_one(RecordChallenges).show_for(record)
         self.query_one("#record-title", Static).update(plain("\n".join(header_lines(record))))

@@ -37,6 +37,7 @@ from siu_tui.services.booking import (
 )
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
+from siu_tui.services.minutes import start_minutes
 
 CATEGORY_ORDER: tuple[str, ...] = tuple(c.value for c in AbuseCategory)
 
@@ -418,7 +419,8 @@ def mark_held(
     late_note: str | None = None,
 ) -> HeldResult:
     """Record that a booked conference took place, with each child's decision, and start,
-    continue or end their plans; returns the review to book next.
+    continue or end their plans; its minutes start too, awaiting the clerk's draft, in the
+    same transaction. Returns the review to book next.
 
     Refused, with nothing written, unless the conference is booked and its day has come,
     every child has an outcome that fits the conference type and the child's plan, and a
@@ -495,6 +497,7 @@ def mark_held(
         audit.record(
             session, desk.actor, "held", conference, before=before, conference_id=conference_id
         )
+        start_minutes(session, desk.actor, conference, desk.rules)
         decisions = {child_id: parsed[child_id][0] for child_id in links}
         return _next_review(conference, ctype, decisions, children, desk)
 

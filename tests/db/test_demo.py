@@ -382,3 +382,36 @@ def test_the_weeks_ahead_have_reports_to_chase_and_some_conferences_at_risk(demo
     assert "Expected inquorate" in flagged and "SW report overdue" in flagged
     week = summary.week
     assert any(row.risk for row in week) and not all(row.risk for row in week if row.date >= TODAY)
+
+
+def test_minutes_returns_recipients_and_weekly_reviews(demo: Store) -> None:
+    """Returned drafts wait with the clerk with the chair's note; distributed minutes of the
+    last quarter record their recipients (the invite list); every past week but the last is
+    mostly reviewed by a manager."""
+    from siu_tui.db.models import MinutesRecipient, MinutesWeekReview
+
+    confs = {c.id: c for c in _all(demo, Conference)}
+    minutes = {m.id: m for m in _all(demo, Minutes)}
+    staff = {s.name: s for s in _all(demo, Staff)}
+    returned = [m for m in minutes.values() if m.stage == "awaiting_draft" and m.returned_note]
+    assert all(m.draft_to_chair_at is not None for m in returned)
+    assert all(m.holder_id == confs[m.conference_id].clerk_id for m in returned)
+
+    recipients = _all(demo, MinutesRecipient)
+    summary: DemoSummary = demo.summary  # type: ignore[attr-defined]
+    assert summary.minutes_recipients == len(recipients) > 0
+    invitees = {i.id: i for i in _all(demo, Invitee)}
+    for r in recipients:
+        m = minutes[r.minutes_id]
+        assert m.stage == "distributed"
+        invitee = invitees[r.invitee_id]
+        assert invitee.conference_id == m.conference_id
+        assert (r.name, r.email) == (invitee.name, invitee.email)
+        assert not r.emailed or r.email
+
+    reviews = _all(demo, MinutesWeekReview)
+    assert summary.week_reviews == len(reviews) > 0
+    last_week = week_of(TODAY).start - timedelta(weeks=1)
+    assert all(r.week_start.weekday() == 0 and r.week_start < last_week for r in reviews)
+    assert all(staff[r.reviewed_by].role == "manager" for r in reviews)
+    assert all(r.note.startswith("Demo:") for r in reviews)

@@ -205,8 +205,9 @@ def test_history_includes_the_plans_a_conference_started(desk: Desk, people: Peo
         {people.amy: ChildOutcome("plan", ("neglect",)), people.ben: ChildOutcome("no_plan")},
     )
     history = conference_history(desk, conference_id)
-    assert history[0].action == "held"
-    assert "status: booked → held" in history[0].changes
+    # Newest first: the minutes start in the same transaction, just after "held".
+    assert [row.action for row in history[:2]] == ["start minutes", "held"]
+    assert "status: booked → held" in history[1].changes
     started = [row for row in history if row.action == "start plan"]
     assert len(started) == 1
     assert "child: Amy Smith" in started[0].changes

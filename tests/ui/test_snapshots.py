@@ -13,6 +13,7 @@ from siu_tui.app import SIUApp
 
 from .challenge_data import challenged_url
 from .conftest import settle
+from .test_week import week_url  # noqa: F401 - the minutes week's data, as a fixture
 
 __all__ = ["challenged_url"]  # a fixture, used by name
 
@@ -274,3 +275,14 @@ def test_reports_outstanding(snap_compare, invites_url: str) -> None:
     assert snap_compare(
         SIUApp(invites_url, user="tester"), terminal_size=SIZE, run_before=run_before
     )
+
+
+def test_minutes_week(snap_compare, week_url) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    url, _held = week_url
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("w")
+        await _settled(pilot)
+
+    assert snap_compare(SIUApp(url, user="tester"), terminal_size=SIZE, run_before=run_before)
