@@ -21,6 +21,15 @@ class Coded(StrEnum):
         return member
 
     @classmethod
+    def label_of(cls, code: str | None) -> str:
+        """What a clerk reads for a stored code: a code no longer on the list is shown as it
+        is, so an old row still reads rather than failing (and no code reads as "")."""
+        if code is None:
+            return ""
+        member = cls._value2member_map_.get(code)
+        return member.label if isinstance(member, Coded) else code
+
+    @classmethod
     def parse(cls, code: str) -> Coded:
         """The member for a stored or typed code; ValueError names the choices otherwise."""
         try:

@@ -115,7 +115,7 @@ class ChallengeRow:
 
     @property
     def level_label(self) -> str:
-        return _label(ChallengeLevel, self.level)
+        return ChallengeLevel.label_of(self.level)
 
     @property
     def level_short(self) -> str:
@@ -126,7 +126,7 @@ class ChallengeRow:
 
     @property
     def category_label(self) -> str:
-        return _label(ChallengeCategory, self.category)
+        return ChallengeCategory.label_of(self.category)
 
     @property
     def category_short(self) -> str:
@@ -155,13 +155,6 @@ class ChallengeRow:
         except ValueError:
             return None
         return following.value if following else None
-
-
-def _label(kind: type[ChallengeLevel] | type[ChallengeCategory], code: str) -> str:
-    try:
-        return kind(code).label
-    except ValueError:
-        return code
 
 
 _raiser = aliased(Staff, name="raiser")

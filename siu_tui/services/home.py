@@ -105,7 +105,7 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
     for cid, when, family, reason in session.exec(
         not_rebooked.order_by(col(Conference.date).desc()).limit(ATTENTION_LIMIT)
     ):
-        label = Reason(reason).label if reason in Reason._value2member_map_ else reason
+        label = Reason.label_of(reason)
         items.append(AttentionItem("Stood down, not re-booked", when, family, label, cid))
 
     minutes_late = (

@@ -135,15 +135,6 @@ class ConferenceRecord:
         return self.status == ConferenceStatus.BOOKED.value
 
 
-def _label(code: str | None, kind: type[Reason] | type[Decision]) -> str | None:
-    if code is None:
-        return None
-    try:
-        return kind(code).label
-    except ValueError:
-        return code
-
-
 def _age(child: Child, on: date) -> tuple[bool, int | None, str]:
     born = child.date_of_birth
     if born is None or born > on:
@@ -215,7 +206,7 @@ def _children(session: Session, conference: Conference) -> list[RecordChild]:
                 ethnicity=child.ethnicity,
                 ethnicity_label=ethnicity[0] if ethnicity else "Not recorded",
                 decision=link.decision,
-                decision_label=_label(link.decision, Decision) or "",
+                decision_label=Decision.label_of(link.decision),
                 categories=categories,
                 category_labels=tuple(AbuseCategory(c).label for c in categories),
                 plan_label=plan_label,
@@ -236,7 +227,7 @@ def _stand_down(session: Session, conference_id: str) -> tuple[str | None, str |
         who = row.decided_by
     summary = (
         f"Stood down {format_date(clock.local(row.decided_at).date())} by {who}: "
-        f"{_label(row.reason, Reason)}" + (f" ({row.note})" if row.note else "")
+        f"{Reason.label_of(row.reason)}" + (f" ({row.note})" if row.note else "")
     )
     rebooked = row.rebooked_conference_id
     reference = None
@@ -304,7 +295,7 @@ def conference_record(desk: Desk, conference_id: str) -> ConferenceRecord:
             ),
             late=is_late(conference.date, conference.deadline),
             late_reason=conference.late_reason,
-            late_reason_label=_label(conference.late_reason, Reason),
+            late_reason_label=Reason.label_of(conference.late_reason) or None,
             late_note=conference.late_note,
             cancel_reason=conference.cancel_reason,
             rebooks_id=conference.rebooks_id,

@@ -320,15 +320,6 @@ _LOG_COLUMNS: tuple[Any, ...] = (
 )
 
 
-def _label(enum: Any, code: str | None) -> str:
-    if code is None:
-        return ""
-    try:
-        return str(enum(code).label)
-    except ValueError:
-        return code
-
-
 def _row(values: Any) -> StandDownRow:
     (cid, ref, day, ctype, family, team, chair, reason, who, at, note, deadline) = values[:12]
     (rid, rref, rdate, rstatus) = values[12:]
@@ -336,20 +327,20 @@ def _row(values: Any) -> StandDownRow:
         conference_id=cid,
         reference=ref,
         date=day,
-        type_label=_label(ConferenceType, ctype),
+        type_label=ConferenceType.label_of(ctype),
         family=family,
         locality_team=team or "",
         chair=chair or "",
         reason=reason,
-        reason_label=_label(Reason, reason),
-        decided_by=_label(DecidedBy, who),
+        reason_label=Reason.label_of(reason),
+        decided_by=DecidedBy.label_of(who),
         decided_on=clock.local(at).date() if at.tzinfo else at.date(),
         note=note or "",
         deadline=deadline,
         rebooked_id=rid,
         rebooked_reference=rref or "",
         rebooked_date=rdate,
-        rebooked_status=_label(ConferenceStatus, rstatus),
+        rebooked_status=ConferenceStatus.label_of(rstatus),
         met_deadline=met_deadline(rdate, deadline),
     )
 
@@ -532,12 +523,12 @@ def _late_rows(session: Session, query: Any) -> list[LateRow]:
                 reference=ref,
                 date=day,
                 deadline=deadline,
-                type_label=_label(ConferenceType, ctype),
+                type_label=ConferenceType.label_of(ctype),
                 group="Initial" if ctype in INITIAL_TYPES else "Review",
                 family=family,
                 chair=chair or "",
-                status=_label(ConferenceStatus, status),
-                reason_label=_label(Reason, reason) if reason else "no reason recorded",
+                status=ConferenceStatus.label_of(status),
+                reason_label=Reason.label_of(reason) if reason else "no reason recorded",
                 note=note or "",
                 rebooks_reference=origin or "",
             )

@@ -74,3 +74,12 @@ def test_ethnic_groups(code: str | None, group: EthnicGroup) -> None:
 
 def test_the_census_list_is_complete() -> None:
     assert len(ETHNICITIES) == 20
+
+
+def test_label_of_reads_stored_codes_and_keeps_unknown_ones() -> None:
+    from siu_tui.domain.codes import ConferenceStatus, Reason
+
+    assert Reason.label_of("not_quorate") == "Not quorate (key agency absent)"
+    assert ConferenceStatus.label_of("stood_down") == "Stood down"
+    assert Reason.label_of("retired_code") == "retired_code"
+    assert Reason.label_of(None) == ""
