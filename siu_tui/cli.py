@@ -611,6 +611,65 @@ def minutes_figures_cmd(
         )
 
 
+@cli.command("report")
+@click.argument("kind", type=click.Choice(["annual", "quarterly"]), metavar="annual|quarterly")
+@click.option("--year", type=int, required=True, help="The council year: 2025 means 2025-26.")
+@click.option("--quarter", "quarter_number", type=int, help="1 to 4 (quarterly reports only).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "xlsx", "md"]),
+    default="md",
+    show_default=True,
+    help="What to write.",
+)
+@click.option("-o", "--output", "output", metavar="FILE", help="Write to FILE, not the screen.")
+@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@click.pass_context
+def report_cmd(
+    ctx: click.Context,
+    kind: str,
+    year: int,
+    quarter_number: int | None,
+    fmt: str,
+    output: str | None,
+    db_path: str | None,
+) -> None:
+    """Write the quarterly or annual thematic report (Q1 = April to June).
+
+    JSON and Markdown go to the screen unless -o names a file; CSV and XLSX need -o.
+    """
+    from siu_tui.services.errors import ValidationError
+    from siu_tui.services.report_export import render, write_report
+    from siu_tui.services.reports import parse_period, thematic_report
+
+    try:
+        parse_period(kind, year, quarter_number)
+    except ValidationError as exc:
+        raise click.UsageError(" ".join(exc.errors.values())) from None
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("an XLSX report needs a file: add -o FILE.xlsx")
+    desk = _open_desk(ctx, db_path)
+    try:
+        with _progress() as bar:
+            task = bar.add_task("Counting", total=6)
+
+            def step(done: int, total: int, label: str) -> None:
+                bar.update(task, completed=done, total=total, description=label)
+
+            report = thematic_report(desk, kind, year, quarter_number, progress=step)
+    finally:
+        desk.close()
+    if output:
+        try:
+            path = write_report(report, fmt, Path(output))
+        except OSError as exc:
+            raise CommandError(f"could not write {output}: {exc.strerror or exc}") from None
+        click.echo(f"{report.period.title} written to {path}", err=True)
+        return
+    click.echo(render(report, fmt).decode(), nl=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; every error becomes one line, never a traceback."""
     try:

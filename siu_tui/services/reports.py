@@ -1,0 +1,402 @@
+"""The quarterly and annual thematic report, counted by the database.
+
+Every figure is a GROUP BY: Python sees a few hundred grouped rows, never one row per
+conference or child, so the annual report of a large unit (a million conferences) stays a
+matter of seconds. The rules the counting follows (groups, bands, rounding, timeliness) come
+from ``domain``; only the SQL lives here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce
+from sqlalchemy.orm import aliased
+from sqlmodel import col
+
+from siu_tui import clock
+from siu_tui.db.models import (
+    Child,
+    ChildProtectionPlan,
+    Conference,
+    ConferenceChild,
+    SocialWorkerReport,
+)
+from siu_tui.domain.codes import ConferenceStatus, ConferenceType, Decision
+from siu_tui.domain.periods import quarter
+from siu_tui.domain.reports import (
+    AGE_KEYS,
+    CATEGORY_KEYS,
+    ETHNIC_GROUP_KEYS,
+    ETHNIC_GROUPS,
+    NOT_RECORDED,
+    QUARTER_KEYS,
+    REASON_KEYS,
+    TIMELINESS_KEYS,
+    ReportPeriod,
+    ReportTable,
+    age_thresholds,
+    categories_key,
+    category_key,
+    percent,
+    report_period,
+    report_tables,
+)
+from siu_tui.domain.timescales import classify_receipt, report_deadlines
+from siu_tui.services.advocacy import advocacy_figures
+from siu_tui.services.challenges import challenge_figures
+from siu_tui.services.context import Desk
+from siu_tui.services.errors import ValidationError
+from siu_tui.services.minutes_week import minutes_figures
+from siu_tui.services.standdown import StandDownFilter, late_totals, stood_down_totals
+
+ProgressFn = Callable[[int, int, str], None]
+"""Called as each part of the report is counted: (done, total, what is being counted)."""
+
+_HELD = ConferenceStatus.HELD.value
+_INITIAL_TYPES = tuple(t.value for t in ConferenceType if t.is_initial)
+
+
+@dataclass(frozen=True)
+class ThematicReport:
+    """A report as counted: the figures (the JSON the command line writes), the snapshot of
+    the quarter before for the commentary, and when it was counted."""
+
+    period: ReportPeriod
+    figures: dict[str, Any]
+    previous: dict[str, Any] = field(default_factory=dict)
+    counted_on: date = field(default_factory=clock.today)
+
+    def tables(self) -> list[ReportTable]:
+        return report_tables(self.figures, self.previous)
+
+    def as_json(self) -> dict[str, Any]:
+        return self.figures
+
+
+def parse_period(kind: str, year: int | str, quarter_number: int | str | None) -> ReportPeriod:
+    """The period a clerk typed or chose, or a ValidationError naming the field at fault."""
+    try:
+        year_value = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError.single("year", f"{year!r} is not a year, e.g. 2025") from None
+    q: int | None = None
+    if quarter_number not in (None, ""):
+        try:
+            q = int(quarter_number)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValidationError.single("quarter", "A quarter is 1, 2, 3 or 4") from None
+        if q not in (1, 2, 3, 4):
+            raise ValidationError.single("quarter", "A quarter is 1, 2, 3 or 4")
+    try:
+        return report_period(kind, year_value, q)
+    except ValueError as exc:
+        name = "year" if "year" in str(exc) and "quarter" not in str(exc) else "quarter"
+        raise ValidationError.single(name, str(exc)) from None
+
+
+def thematic_report(
+    desk: Desk,
+    kind: str,
+    year: int,
+    quarter_number: int | None = None,
+    *,
+    progress: ProgressFn | None = None,
+) -> ThematicReport:
+    """Count the report for a council year (``kind`` "annual") or one quarter of it."""
+    period = parse_period(kind, year, quarter_number)
+    steps: list[tuple[str, Callable[[], None]]] = []
+    figures: dict[str, Any] = {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    }
+    previous: dict[str, Any] = {}
+    start, end = period.start, period.end
+
+    def activity() -> None:
+        figures["conference_activity"] = conference_activity(desk, start, end)
+
+    def plans() -> None:
+        by_category: dict[str, dict[str, int]] = {}
+        by_ethnicity: dict[str, dict[str, int]] = {}
+        by_age: dict[str, dict[str, int]] = {}
+        for q in period.quarters:
+            snap = plans_at(desk, quarter(period.year, q).end)
+            key = QUARTER_KEYS[q - 1]
+            by_category[key], by_ethnicity[key], by_age[key] = snap
+        figures["plans_by_category"] = by_category
+        figures["plans_by_ethnicity"] = by_ethnicity
+        figures["plans_by_age"] = by_age
+        year_before, q_before = period.previous_quarter()
+        cat, eth, age = plans_at(desk, quarter(year_before, q_before).end)
+        previous.update(plans_by_category=cat, plans_by_ethnicity=eth, plans_by_age=age)
+
+    def ended() -> None:
+        figures["plans_ended"] = plans_ended(desk, start, end)
+
+    def timeliness() -> None:
+        figures["report_to_parents"] = report_timeliness(desk, start, end, "parents")
+        figures["report_to_chair"] = report_timeliness(desk, start, end, "chair")
+
+    def late() -> None:
+        figures["held_after_deadline"] = held_after_deadline(desk, start, end)
+        totals = stood_down_totals(desk, StandDownFilter(date_from=start, date_to=end))
+        figures["stood_down"] = {
+            "total": totals.total,
+            "by_reason": {reason.value: n for reason, n in totals.by_reason},
+        }
+
+    def others() -> None:
+        figures["advocacy"] = advocacy_figures(desk, start, end).as_dict()
+        figures["challenges"] = _challenges(desk, start, end)
+        figures["minutes"] = _minutes(desk, start, end)
+
+    steps = [
+        ("Conference activity", activity),
+        ("Children subject to a plan", plans),
+        ("Plans ended", ended),
+        ("Report timeliness", timeliness),
+        ("Late and stood-down conferences", late),
+        ("Advocacy, challenges and minutes", others),
+    ]
+    for done, (label, step) in enumerate(steps):
+        if progress:
+            progress(done, len(steps), label)
+        step()
+    if progress:
+        progress(len(steps), len(steps), "Done")
+    order = (
+        "period",
+        "conference_activity",
+        "plans_by_category",
+        "plans_by_ethnicity",
+        "plans_by_age",
+        "plans_ended",
+        "report_to_parents",
+        "report_to_chair",
+        "held_after_deadline",
+        "stood_down",
+        "advocacy",
+        "challenges",
+        "minutes",
+    )
+    return ThematicReport(period, {k: figures[k] for k in order}, previous)
+
+
+# --- The figures, one query (or two) each --------------------------------------------------
+
+
+def _held_between(start: date, end: date) -> Any:
+    return and_(
+        Conference.status == _HELD, col(Conference.date) >= start, col(Conference.date) <= end
+    )
+
+
+def conference_activity(desk: Desk, start: date, end: date) -> dict[str, int]:
+    """Held conferences in the period by type, every type listed, and the total."""
+    query = (
+        select(Conference.type, func.count())
+        .where(_held_between(start, end))
+        .group_by(Conference.type)
+    )
+    with desk.store.read() as session:
+        counts = dict(session.connection().execute(query).all())
+    result = {t.value: int(counts.get(t.value, 0)) for t in ConferenceType}
+    result["total"] = sum(result.values())
+    return result
+
+
+def _flag(column: Any, weight: int) -> Any:
+    return case((column.is_(True), weight), else_=0)
+
+
+def plans_at(desk: Desk, day: date) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Children subject to a plan at the end of ``day``, by category, ethnic group and age.
+
+    A plan counts from the day of the conference that made it until the day of the one that
+    ended it (not included). Its category is the one last set on or before ``day``: the
+    latest held conference from the plan's start to ``day`` that made or continued it.
+    """
+    cc = aliased(ConferenceChild)
+    setting = aliased(Conference)
+    plan = ChildProtectionPlan
+
+    # The date only of a held conference: a condition on this expression cannot use the
+    # conference indexes, so the search is driven by the child's few rows
+    # (ix_conference_child_child) rather than by every conference held before ``day``.
+    held_on = case((setting.status == _HELD, setting.date))
+    last_set = (
+        select(
+            _flag(cc.neglect, 1)
+            + _flag(cc.physical, 2)
+            + _flag(cc.emotional, 4)
+            + _flag(cc.sexual, 8)
+        )
+        .join(setting, col(setting.id) == cc.conference_id)
+        .where(cc.child_id == plan.child_id)
+        .where(col(cc.decision).in_((Decision.PLAN.value, Decision.CONTINUE.value)))
+        .where(held_on >= plan.start_date, held_on <= day)
+        .order_by(held_on.desc(), col(setting.start_time).desc())
+        .limit(1)
+        .correlate(plan)
+        .scalar_subquery()
+    )
+    one, five, ten, sixteen = age_thresholds(day)
+    dob = col(Child.date_of_birth)
+    band = case(
+        (or_(dob.is_(None), dob > day), "unborn"),
+        (dob > one, "under_1"),
+        (dob > five, "1_4"),
+        (dob > ten, "5_9"),
+        (dob > sixteen, "10_15"),
+        else_="16_plus",
+    )
+    group = case(
+        *((col(Child.ethnicity).in_(codes), name) for name, codes in ETHNIC_GROUPS.items()),
+        else_="undetermined",
+    )
+    rows = (
+        select(
+            last_set.label("bits"),
+            plan.latest_categories.label("stored"),
+            group.label("ethnic_group"),
+            band.label("age_band"),
+        )
+        .join(Child, col(Child.id) == plan.child_id)
+        .where(col(plan.start_date) <= day)
+        .where(or_(col(plan.end_date).is_(None), col(plan.end_date) > day))
+        .subquery()
+    )
+    # The stored categories only matter for a plan with no conference row to read them from.
+    keys = (rows.c.bits, rows.c.stored, rows.c.ethnic_group, rows.c.age_band)
+    grouped = select(*keys, func.count()).group_by(*keys)
+    categories = dict.fromkeys((*CATEGORY_KEYS, "total"), 0)
+    ethnicity = dict.fromkeys(ETHNIC_GROUP_KEYS, 0)
+    ages = dict.fromkeys(AGE_KEYS, 0)
+    with desk.store.read() as session:
+        for bits, stored_text, ethnic, age, n in session.connection().execute(grouped):
+            if bits is not None:
+                key = category_key(*(bool(int(bits) & flag) for flag in (1, 2, 4, 8)))
+            else:
+                key = categories_key(stored_text or "")
+            if key is not None:
+                categories[key] += n
+            categories["total"] += n
+            ethnicity[ethnic] += n
+            ages[age] += n
+    return categories, ethnicity, ages
+
+
+def plans_ended(desk: Desk, start: date, end: date) -> dict[str, int | float]:
+    """Plans ended in the period, and how many at their first review."""
+    ending = aliased(Conference)
+    query = (
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(case((ending.type == ConferenceType.FIRST_REVIEW.value, 1), else_=0)), 0
+            ),
+        )
+        .select_from(ChildProtectionPlan)
+        .join(ending, col(ending.id) == ChildProtectionPlan.end_conference_id)
+        .where(col(ChildProtectionPlan.end_date) >= start, col(ChildProtectionPlan.end_date) <= end)
+    )
+    with desk.store.read() as session:
+        total, first = session.connection().execute(query).one()
+    return {
+        "total": int(total),
+        "at_first_review": int(first),
+        "at_first_review_percent": percent(int(first), int(total)),
+    }
+
+
+def report_timeliness(desk: Desk, start: date, end: date, to: str) -> dict[str, dict[str, int]]:
+    """The social worker's report to the parents (``to`` "parents") or the chair, for held
+    conferences, initial types and reviews apart.
+
+    The database counts conferences by day, kind and day of receipt; each such group is
+    classed once by ``classify_receipt``, so the rule stays in one place.
+    """
+    received = (
+        SocialWorkerReport.to_parents_at if to == "parents" else SocialWorkerReport.to_chair_at
+    )
+    is_initial = case((col(Conference.type).in_(_INITIAL_TYPES), 1), else_=0)
+    query = (
+        select(
+            type_coerce(Conference.date, String),
+            is_initial,
+            type_coerce(received, String),
+            func.count(),
+        )
+        .select_from(Conference)
+        .outerjoin(SocialWorkerReport, col(SocialWorkerReport.conference_id) == Conference.id)
+        .where(_held_between(start, end))
+        .group_by(Conference.date, is_initial, received)
+    )
+    result = {kind: dict.fromkeys(TIMELINESS_KEYS, 0) for kind in ("initial", "review")}
+    deadlines: dict[tuple[str, int], date] = {}
+    with desk.store.read() as session:
+        rows = session.connection().execute(query).all()
+    for held_text, initial, received_text, n in rows:
+        held = date.fromisoformat(str(held_text)[:10])
+        deadline = deadlines.get((held_text, initial))
+        if deadline is None:
+            due = report_deadlines(
+                ConferenceType.INITIAL if initial else ConferenceType.FIRST_REVIEW, held, desk.rules
+            )
+            deadline = due.parents if to == "parents" else due.chair
+            deadlines[(held_text, initial)] = deadline
+        got = date.fromisoformat(str(received_text)[:10]) if received_text else None
+        klass = classify_receipt(got, deadline, held)
+        result["initial" if initial else "review"][klass.value] += n
+    return result
+
+
+def held_after_deadline(desk: Desk, start: date, end: date) -> dict[str, Any]:
+    """Conferences held after their deadline, initial and review apart, and by reason (a
+    late conference with no reason recorded is counted as such, not hidden)."""
+    totals = late_totals(desk, start, end)
+    by_reason = dict.fromkeys((*REASON_KEYS, NOT_RECORDED), 0)
+    for reason, n in (*totals.initial, *totals.review):
+        by_reason[reason.value if reason else NOT_RECORDED] += n
+    return {
+        "initial": totals.initial_total,
+        "review": sum(n for _, n in totals.review),
+        "by_reason": by_reason,
+    }
+
+
+def _challenges(desk: Desk, start: date, end: date) -> dict[str, Any]:
+    figures = challenge_figures(desk, start, end)
+
+    def line(fl: Any) -> dict[str, Any]:
+        average = fl.average_days
+        return {
+            "raised": fl.raised,
+            "open": fl.open,
+            "overdue": fl.overdue,
+            "escalated": fl.escalated,
+            "resolved": fl.resolved,
+            "average_days_to_resolution": None if average is None else round(average, 1),
+        }
+
+    return {
+        "by_level": {fl.code: line(fl) for fl in figures.by_level},
+        "by_category": {fl.code: line(fl) for fl in figures.by_category},
+        "total": line(figures.total),
+    }
+
+
+def _minutes(desk: Desk, start: date, end: date) -> dict[str, Any]:
+    overall = minutes_figures(desk, start, end).overall
+    return {
+        "conferences": overall.conferences,
+        "within": overall.within,
+        "late": overall.late,
+        "outstanding": overall.outstanding,
+        "outstanding_overdue": overall.outstanding_overdue,
+        "within_percent": overall.within_percent,
+        "average_working_days": overall.average_working_days,
+    }
