@@ -1,0 +1,389 @@
+"""The thematic report against a history built by hand, whose every figure is known.
+
+The history runs through the real services (booking, holding with decisions, standing down
+and re-booking, the social worker's report, a challenge), with the clock moved to each day as
+a clerk would live it, for the council year 2025-26 (1 April 2025 to 31 March 2026):
+
+- The Smiths: Amy (born 1 March 2015, WBRI) and Ben (1 June 2019, MWBC). Initial on Tue 6 May
+  2025: Amy a plan for neglect, Ben for neglect and emotional (multiple). 1st review Tue 5
+  August: Amy's plan continues, now for physical; Ben's ends (at his first review).
+  Subsequent review Tue 3 February 2026: Amy's continues for physical and sexual (multiple).
+- The Joneses: Cara (9 January 2022, BAFR). Initial booked for Tue 8 July 2025 (strategy
+  discussion Fri 20 June, deadline Fri 11 July) is stood down as not quorate, re-convened
+  and held late on Tue 22 July: a plan for emotional. 1st review Tue 14 October: it ends.
+- The Browns: a baby expected 1 December 2025 (no ethnicity). Pre-birth initial Tue 16
+  September: a plan for neglect. Born 20 November (the date of birth is written as the import
+  writes it). 1st review due by Thu 4 December (10 working days after the birth), held late
+  on Mon 8 December for a miscalculated date: the plan continues, neglect.
+- The Greens: Dan (1 May 2009, WBRI). Initial Tue 1 October 2024 (sexual); 1st review Tue 31
+  December 2024 continues; subsequent review, due by Mon 30 June 2025, held late on Tue 1
+  July (no room) ends the plan (not at a first review).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from siu_tui import clock
+from siu_tui.db.models import Child
+from siu_tui.services.booking import BookingRequest, book_conference
+from siu_tui.services.challenges import ChallengeRequest, log_challenge
+from siu_tui.services.changes import ChildOutcome, mark_held
+from siu_tui.services.context import Desk
+from siu_tui.services.errors import ValidationError
+from siu_tui.services.invites import record_sw_report
+from siu_tui.services.people import add_child, add_staff, create_family
+from siu_tui.services.report_export import FORMATS, as_csv, as_markdown, render, write_report
+from siu_tui.services.reports import thematic_report
+from siu_tui.services.standdown import stand_down
+
+TODAY = date(2026, 11, 25)
+ZERO_TIMELINESS = {"on_time": 0, "late": 0, "on_the_day": 0, "not_received": 0}
+
+
+class History:
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.iro = add_staff(desk, "Iris Reed", "iro", "iris.reed@example.org")
+        self.clerk = add_staff(desk, "Colin Clark", "clerk", "colin.clark@example.org")
+
+    def on(self, day: date) -> None:
+        clock.set_today(day)
+
+    def book(
+        self,
+        family: str,
+        children: list[str],
+        ctype: str,
+        day: date,
+        trigger: date | None = None,
+        **extra: object,
+    ) -> str:
+        self.on(day)
+        return book_conference(
+            self.desk,
+            BookingRequest(
+                family_id=family,
+                child_ids=children,
+                conference_type=ctype,
+                date=day,
+                start_time=time(10, 0),
+                trigger_date=trigger,
+                venue="Civic Centre",
+                chair_id=self.iro,
+                clerk_id=self.clerk,
+                **extra,  # type: ignore[arg-type]
+            ),
+        )
+
+    def hold(
+        self, conference: str, day: date, outcomes: dict[str, ChildOutcome], **kw: str
+    ) -> None:
+        self.on(day)
+        mark_held(self.desk, conference, outcomes, **kw)
+
+
+@pytest.fixture
+def history(desk: Desk) -> Desk:
+    h = History(desk)
+    smith = create_family(desk, "FAM-0001", "Smith")
+    amy = add_child(desk, smith, "CR1001", "Amy", "Smith", date_of_birth=date(2015, 3, 1),
+                    sex="F", ethnicity="WBRI")  # fmt: skip
+    ben = add_child(desk, smith, "CR1002", "Ben", "Smith", date_of_birth=date(2019, 6, 1),
+                    sex="M", ethnicity="MWBC")  # fmt: skip
+    jones = create_family(desk, "FAM-0002", "Jones")
+    cara = add_child(desk, jones, "CR2001", "Cara", "Jones", date_of_birth=date(2022, 1, 9),
+                     sex="F", ethnicity="BAFR")  # fmt: skip
+    brown = create_family(desk, "FAM-0003", "Brown")
+    baby = add_child(desk, brown, "CR3001", "Baby", "Brown",
+                     expected_date_of_birth=date(2025, 12, 1))  # fmt: skip
+    green = create_family(desk, "FAM-0004", "Green")
+    dan = add_child(desk, green, "CR4001", "Dan", "Green", date_of_birth=date(2009, 5, 1),
+                    sex="M", ethnicity="WBRI")  # fmt: skip
+
+    # The Greens, from the year before.
+    g1 = h.book(green, [dan], "initial", date(2024, 10, 1), trigger=date(2024, 9, 20))
+    h.hold(g1, date(2024, 10, 1), {dan: ChildOutcome("plan", ("sexual",))})
+    g2 = h.book(green, [dan], "first_review", date(2024, 12, 31))
+    h.hold(g2, date(2024, 12, 31), {dan: ChildOutcome("continue", ("sexual",))})
+    g3 = h.book(
+        green, [dan], "subsequent_review", date(2025, 7, 1), late_reason="resource_unavailable"
+    )
+    h.hold(g3, date(2025, 7, 1), {dan: ChildOutcome("end")})
+
+    # The Smiths.
+    s1 = h.book(smith, [amy, ben], "initial", date(2025, 5, 6), trigger=date(2025, 4, 22))
+    h.hold(
+        s1,
+        date(2025, 5, 6),
+        {
+            amy: ChildOutcome("plan", ("neglect",)),
+            ben: ChildOutcome("plan", ("neglect", "emotional")),
+        },
+    )
+    h.on(date(2025, 5, 6))
+    record_sw_report(desk, s1, date(2025, 5, 1), date(2025, 5, 6))  # on time; on the day
+    s2 = h.book(smith, [amy, ben], "first_review", date(2025, 8, 5))
+    h.on(date(2025, 8, 5))
+    record_sw_report(desk, s2, date(2025, 8, 1), None)  # late (due by 31 July); not received
+    h.hold(
+        s2,
+        date(2025, 8, 5),
+        {amy: ChildOutcome("continue", ("physical",)), ben: ChildOutcome("end")},
+    )
+    s3 = h.book(smith, [amy], "subsequent_review", date(2026, 2, 3))
+    h.hold(s3, date(2026, 2, 3), {amy: ChildOutcome("continue", ("physical", "sexual"))})
+
+    # The Joneses: stood down, re-convened late.
+    j1 = h.book(jones, [cara], "initial", date(2025, 7, 8), trigger=date(2025, 6, 20))
+    h.on(date(2025, 7, 8))
+    stand_down(desk, j1, reason="not_quorate", decided_by="chair", decided_on=date(2025, 7, 8))
+    j2 = h.book(jones, [cara], "initial_reconvened", date(2025, 7, 22), trigger=date(2025, 6, 20),
+                rebooks_id=j1, late_reason="not_quorate")  # fmt: skip
+    h.hold(j2, date(2025, 7, 22), {cara: ChildOutcome("plan", ("emotional",))})
+    j3 = h.book(jones, [cara], "first_review", date(2025, 10, 14))
+    h.hold(j3, date(2025, 10, 14), {cara: ChildOutcome("end")})
+
+    # The Browns: a baby born after the pre-birth conference.
+    b1 = h.book(brown, [baby], "initial_pre_birth", date(2025, 9, 16), trigger=date(2025, 9, 5))
+    h.hold(b1, date(2025, 9, 16), {baby: ChildOutcome("plan", ("neglect",))})
+    with desk.store.write() as session:
+        child = session.exec(select(Child).where(Child.id == baby)).one()
+        child.date_of_birth = date(2025, 11, 20)
+        session.add(child)
+    b2 = h.book(brown, [baby], "first_review", date(2025, 12, 8), late_reason="date_miscalculated")
+    h.hold(b2, date(2025, 12, 8), {baby: ChildOutcome("continue", ("neglect",))})
+
+    h.on(date(2025, 10, 1))
+    log_challenge(
+        desk,
+        ChallengeRequest(
+            family_id=jones,
+            raised_by_id=h.iro,
+            level="practice",
+            category="visits",
+            description="No visit for six weeks",
+            raised_on=date(2025, 10, 1),
+        ),
+    )
+    clock.set_today(TODAY)
+    return desk
+
+
+def test_every_figure_of_the_annual_report(history: Desk) -> None:
+    figures = thematic_report(history, "annual", 2025).as_json()
+
+    assert list(figures) == [
+        "period",
+        "conference_activity",
+        "plans_by_category",
+        "plans_by_ethnicity",
+        "plans_by_age",
+        "plans_ended",
+        "report_to_parents",
+        "report_to_chair",
+        "held_after_deadline",
+        "stood_down",
+        "advocacy",
+        "challenges",
+        "minutes",
+    ]
+    assert figures["period"] == {"start": "2025-04-01", "end": "2026-03-31"}
+    assert figures["conference_activity"] == {
+        "initial": 1,
+        "initial_pre_birth": 1,
+        "initial_transfer_in": 0,
+        "initial_reconvened": 1,
+        "first_review": 3,
+        "subsequent_review": 2,
+        "total": 8,
+    }
+    # Q1: Amy neglect, Ben multiple, Dan sexual (his plan ends on 1 July, after the quarter).
+    # Q2: Amy physical (changed on 5 August), Cara emotional, the baby neglect.
+    # Q3: Amy physical, the baby neglect (Cara's plan ended on 14 October).
+    # Q4: Amy multiple (physical and sexual from 3 February), the baby neglect.
+    assert figures["plans_by_category"] == {
+        "Q1": {"neglect": 1, "physical": 0, "emotional": 0, "sexual": 1, "multiple": 1, "total": 3},
+        "Q2": {"neglect": 1, "physical": 1, "emotional": 1, "sexual": 0, "multiple": 0, "total": 3},
+        "Q3": {"neglect": 1, "physical": 1, "emotional": 0, "sexual": 0, "multiple": 0, "total": 2},
+        "Q4": {"neglect": 1, "physical": 0, "emotional": 0, "sexual": 0, "multiple": 1, "total": 2},
+    }
+    none = {"white": 0, "mixed": 0, "asian": 0, "black": 0, "other": 0, "undetermined": 0}
+    assert figures["plans_by_ethnicity"] == {
+        "Q1": {**none, "white": 2, "mixed": 1},
+        "Q2": {**none, "white": 1, "black": 1, "undetermined": 1},
+        "Q3": {**none, "white": 1, "undetermined": 1},
+        "Q4": {**none, "white": 1, "undetermined": 1},
+    }
+    ages = {"unborn": 0, "under_1": 0, "1_4": 0, "5_9": 0, "10_15": 0, "16_plus": 0}
+    assert figures["plans_by_age"] == {
+        # Amy is 10, Ben 6, Dan 16 on 30 June 2025.
+        "Q1": {**ages, "10_15": 1, "5_9": 1, "16_plus": 1},
+        # The baby, born 20 November, was unborn on 30 September; Cara is 3.
+        "Q2": {**ages, "10_15": 1, "1_4": 1, "unborn": 1},
+        "Q3": {**ages, "10_15": 1, "under_1": 1},
+        "Q4": {**ages, "10_15": 1, "under_1": 1},
+    }
+    assert figures["plans_ended"] == {
+        "total": 3,
+        "at_first_review": 2,
+        "at_first_review_percent": 66.7,
+    }
+    # Initial types held: the Smiths', the Joneses' re-convened, the Browns' pre-birth.
+    assert figures["report_to_parents"] == {
+        "initial": {**ZERO_TIMELINESS, "on_time": 1, "not_received": 2},
+        "review": {**ZERO_TIMELINESS, "late": 1, "not_received": 4},
+    }
+    assert figures["report_to_chair"] == {
+        "initial": {**ZERO_TIMELINESS, "on_the_day": 1, "not_received": 2},
+        "review": {**ZERO_TIMELINESS, "not_received": 5},
+    }
+    reasons = dict.fromkeys(
+        [
+            "not_quorate",
+            "s47_date_error",
+            "resource_unavailable",
+            "date_miscalculated",
+            "invite_list_error",
+            "report_unavailable",
+            "family_request",
+            "other",
+        ],
+        0,
+    )
+    assert figures["held_after_deadline"] == {
+        "initial": 1,
+        "review": 2,
+        "by_reason": {
+            **reasons,
+            "not_quorate": 1,
+            "date_miscalculated": 1,
+            "resource_unavailable": 1,
+            "not_recorded": 0,
+        },
+    }
+    assert figures["stood_down"] == {"total": 1, "by_reason": {**reasons, "not_quorate": 1}}
+    # Amy (10 and over) at each of the Smiths' three, Dan at the Greens' July review; the
+    # stood-down Jones initial had no one old enough.
+    assert figures["advocacy"]["referrals"] == 4
+    assert figures["advocacy"]["automatic"] == 4
+    assert figures["advocacy"]["pending"] == 4
+    assert figures["advocacy"]["supported"] == 0
+    practice = figures["challenges"]["by_level"]["practice"]
+    assert practice["raised"] == 1 and practice["open"] == 1
+    assert figures["challenges"]["by_category"]["visits"]["raised"] == 1
+    assert figures["challenges"]["total"]["raised"] == 1
+    assert figures["minutes"] == {
+        "conferences": 8,
+        "within": 0,
+        "late": 0,
+        "outstanding": 8,
+        "outstanding_overdue": 8,
+        "within_percent": None,
+        "average_working_days": None,
+    }
+
+
+def test_a_quarterly_report_has_its_one_quarter(history: Desk) -> None:
+    figures = thematic_report(history, "quarterly", 2025, 3).as_json()
+
+    assert figures["period"] == {"start": "2025-10-01", "end": "2025-12-31"}
+    assert figures["conference_activity"]["first_review"] == 2
+    assert figures["conference_activity"]["total"] == 2
+    assert figures["plans_by_category"] == {
+        "Q3": {"neglect": 1, "physical": 1, "emotional": 0, "sexual": 0, "multiple": 0, "total": 2}
+    }
+    assert list(figures["plans_by_age"]) == ["Q3"]
+    assert figures["plans_ended"] == {
+        "total": 1,
+        "at_first_review": 1,
+        "at_first_review_percent": 100.0,
+    }
+    assert figures["held_after_deadline"]["review"] == 1
+    assert figures["stood_down"]["total"] == 0
+
+
+def test_the_commentary_compares_with_the_quarter_before(history: Desk) -> None:
+    report = thematic_report(history, "quarterly", 2025, 3)
+    tables = {t.key: t for t in report.tables()}
+
+    # 3 children at the end of Q2, 2 at the end of Q3.
+    assert "1 fewer than at the previous quarter-end (3)" in tables["plans_by_category"].commentary
+    assert "neglect" in tables["plans_by_category"].commentary or "physical" in (
+        tables["plans_by_category"].commentary
+    )
+
+
+def test_an_empty_year_is_all_zeros_with_words_to_say_so(desk: Desk) -> None:
+    report = thematic_report(desk, "annual", 2030)
+    figures = report.as_json()
+
+    assert figures["conference_activity"]["total"] == 0
+    assert figures["plans_by_category"]["Q4"]["total"] == 0
+    assert figures["plans_ended"]["at_first_review_percent"] == 0.0
+    text = as_markdown(report)
+    assert "No children were subject to a plan at the end of Q4." in text
+    assert "No conferences were held in this period." in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "year", "quarter", "field"),
+    [
+        ("quarterly", 2025, None, "quarter"),
+        ("quarterly", 2025, 5, "quarter"),
+        ("annual", 2025, 2, "quarter"),
+        ("annual", 99, None, "year"),
+    ],
+)
+def test_a_period_that_makes_no_sense_is_refused(
+    desk: Desk, kind: str, year: int, quarter: int | None, field: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        thematic_report(desk, kind, year, quarter)
+    assert field in refused.value.errors
+
+
+def test_csv_xlsx_and_markdown_hold_the_same_tables(history: Desk, tmp_path: Path) -> None:
+    report = thematic_report(history, "annual", 2025)
+    titles = [t.title for t in report.tables()]
+
+    rows = list(csv.reader(io.StringIO(as_csv(report))))
+    assert rows[0] == ["Annual thematic report 2025-26"]
+    for title in titles:
+        assert [title] in rows
+    category = rows.index(["Children subject to a plan at each quarter-end, by category of abuse"])
+    assert rows[category + 1] == ["Category", "Q1", "Q2", "Q3", "Q4"]
+    assert rows[category + 2] == ["Neglect", "1", "1", "1", "1"]
+    assert rows[category + 7] == ["Total", "3", "3", "2", "2"]
+
+    book = load_workbook(write_report(report, "xlsx", tmp_path / "r.xlsx"))
+    assert book.sheetnames[0] == "Report"
+    assert len(book.sheetnames) == len(titles) + 1
+    activity = book[book.sheetnames[1]]
+    assert activity["A1"].value == "Conference activity (held conferences)"
+    assert [c.value for c in activity[9]] == ["Total", 8]
+
+    text = as_markdown(report)
+    for title in titles:
+        assert f"## {title}" in text
+    assert "| Total | 3 | 3 | 2 | 2 |" in text
+    assert "66.7% of the plans that ended did so at their first review." in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_is_written_whole(history: Desk, tmp_path: Path, fmt: str) -> None:
+    report = thematic_report(history, "annual", 2025)
+    path = write_report(report, fmt, tmp_path / "out" / f"report.{fmt}")
+
+    assert path.read_bytes() == render(report, fmt) or fmt == "xlsx"
+    assert [p.name for p in path.parent.iterdir()] == [f"report.{fmt}"]
+    if fmt == "json":
+        assert json.loads(path.read_text()) == report.as_json()
