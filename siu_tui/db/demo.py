@@ -48,6 +48,7 @@ from siu_tui.db.models import (
     MinutesRecipient,
     MinutesWeekReview,
     OutboxMessage,
+    PlanPeriod,
     Room,
     Setting,
     SocialWorkerReport,
@@ -371,6 +372,7 @@ class DemoSummary:
     conferences: int = 0
     conference_children: int = 0
     plans: int = 0
+    plan_periods: int = 0
     invitees: int = 0
     sw_reports: int = 0
     stand_downs: int = 0
@@ -919,6 +921,7 @@ class _Generator:
         trigger = self.initial_trigger(day, late=late)
         created = self.booked_at(day, trigger)
         plans: dict[str, dict[str, Any]] = {}
+        periods: dict[str, dict[str, Any]] = {}
         categories: dict[str, set[str]] = {}
         previous: str | None = None  # type of the last held conference, for review deadlines
         reviews_wanted = self.draw(self.w_reviews)
@@ -1017,14 +1020,19 @@ class _Generator:
                         "latest_categories": cats,
                     }
                     self.rows["cp_plan"].append(plan)
+                    periods[k.id] = self.plan_period(plan, day, categories[k.id])
             elif decision == CONTINUE:
                 for k in kids:
                     if k.id in plans:
                         plans[k.id]["latest_categories"] = _join_categories(categories[k.id])
+                        periods[k.id]["end_date"] = day
+                        periods[k.id] = self.plan_period(plans[k.id], day, categories[k.id])
             else:
                 for plan in plans.values():
                     plan["end_conference_id"] = conf_id
                     plan["end_date"] = day
+                for period in periods.values():
+                    period["end_date"] = day
                 self.last_end = day
                 return used
 
@@ -1037,6 +1045,19 @@ class _Generator:
             if chair != fam.iro and self.chance(0.5):
                 chair = fam.iro
         return used
+
+    def plan_period(self, plan: dict[str, Any], start: date, chosen: set[str]) -> dict[str, Any]:
+        """The plan's stretch from ``start`` with these categories (see ``PlanPeriod``)."""
+        period = {
+            "id": new_id(),
+            "plan_id": plan["id"],
+            "child_id": plan["child_id"],
+            "start_date": start,
+            "end_date": None,
+            **{category: category in chosen for category in CATEGORY_ORDER},
+        }
+        self.rows["cp_plan_period"].append(period)
+        return period
 
     def review_deadline(
         self, ctype: str, trigger: date, previous: str | None, kids: list[_Kid]
@@ -1663,17 +1684,25 @@ SQLITE_CACHE_KIB = 65536
 """Page cache for the run (64 MiB, against SQLite's 2 MiB default): a transaction larger than
 the cache spills pages to the write-ahead log and reads them back from there, which made
 100,000 conferences take a third longer."""
+SQLITE_CACHE_PER_100K_KIB = 393216
+"""Beyond 100,000 conferences the indexes outgrow any small cache and every insert rewrites
+spilled pages: 1,000,000 conferences had written 145 GB to a 5 GB log after 30 minutes. So
+the cache grows with the run (384 MiB per 100,000), up to ``SQLITE_CACHE_MAX_KIB``."""
+SQLITE_CACHE_MAX_KIB = 4194304
 
 
 @contextmanager
-def _bigger_cache(conn: Connection) -> Iterator[None]:
+def _bigger_cache(conn: Connection, conferences: int = 0) -> Iterator[None]:
     """A larger SQLite page cache for the run, restored afterwards because the connection
     goes back to the pool. Other databases manage their own memory."""
     if conn.dialect.name != "sqlite":
         yield
         return
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    size = SQLITE_CACHE_KIB
+    if conferences > 100_000:
+        size = min(SQLITE_CACHE_PER_100K_KIB * conferences // 100_000, SQLITE_CACHE_MAX_KIB)
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{size}")
     try:
         yield
     finally:
@@ -1703,6 +1732,7 @@ _TABLES: dict[str, Table] = {
     "conference": _table(Conference),
     "conference_child": _table(ConferenceChild),
     "cp_plan": _table(ChildProtectionPlan),
+    "cp_plan_period": _table(PlanPeriod),
     "invitee": _table(Invitee),
     "sw_report": _table(SocialWorkerReport),
     "stand_down": _table(StandDown),
@@ -1724,6 +1754,7 @@ _SUMMARY_FIELDS: dict[str, str] = {
     "conference": "conferences",
     "conference_child": "conference_children",
     "cp_plan": "plans",
+    "cp_plan_period": "plan_periods",
     "invitee": "invitees",
     "sw_report": "sw_reports",
     "stand_down": "stand_downs",
@@ -1782,7 +1813,7 @@ def generate(
                     }
                 ],
             )
-        with _bigger_cache(conn):
+        with _bigger_cache(conn, conferences):
             counts = _write_all(gen, writer, progress)
         summary = DemoSummary(
             **{_SUMMARY_FIELDS[name]: n for name, n in counts.items()}, audit_events=1

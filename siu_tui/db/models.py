@@ -149,6 +149,11 @@ class Conference(SQLModel, table=True):
         Index("ix_conference_chair_date", "chair_id", "date"),
         # One clerk's booked conferences in date order (the reports outstanding list).
         Index("ix_conference_clerk_status_date", "clerk_id", "status", "date", "start_time", "id"),
+        # The thematic report counts a year's held conferences by type, deadline and late
+        # reason from this index alone.
+        Index(
+            "ix_conference_status_date_type", "status", "date", "type", "deadline", "late_reason"
+        ),
     )
 
     id: str = _id()
@@ -176,6 +181,13 @@ class Conference(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=now)
 
 
+# The quarter-end figures group children on a plan by ethnic group and age from this alone.
+Index(
+    "ix_child_report",
+    Child.__table__.c.id,  # type: ignore[attr-defined]
+    Child.__table__.c.ethnicity,  # type: ignore[attr-defined]
+    Child.__table__.c.date_of_birth,  # type: ignore[attr-defined]
+)
 # Searches match the start of a child's names whatever their case.
 Index("ix_child_first_name_lower", func.lower(Child.__table__.c.first_name))  # type: ignore[attr-defined]
 Index("ix_child_last_name_lower", func.lower(Child.__table__.c.last_name))  # type: ignore[attr-defined]
@@ -207,7 +219,10 @@ class ChildProtectionPlan(SQLModel, table=True):
     """A plan from the conference that made it to the one that ended it."""
 
     __tablename__ = "cp_plan"
-    __table_args__ = (Index("ix_cp_plan_dates", "start_date", "end_date"),)
+    __table_args__ = (
+        Index("ix_cp_plan_dates", "start_date", "end_date"),
+        Index("ix_cp_plan_end", "end_date", "end_conference_id"),
+    )
 
     id: str = _id()
     child_id: str = _fk("child.id")
@@ -217,6 +232,40 @@ class ChildProtectionPlan(SQLModel, table=True):
     end_date: date | None = None
     initial_categories: str = Field(default="", max_length=64)
     latest_categories: str = Field(default="", max_length=64)
+
+
+class PlanPeriod(SQLModel, table=True):
+    """A stretch of a plan with the categories one conference set: from that conference to the
+    next one that set them again or ended the plan (open while it is the latest).
+
+    Kept beside the plan so that "children subject to a plan on a day, by category as last
+    set on or before it" is one index range, not a search through every child's conferences.
+    """
+
+    __tablename__ = "cp_plan_period"
+    __table_args__ = (
+        # Covering: a quarter-end snapshot reads only this index (and the child's details).
+        Index(
+            "ix_cp_plan_period_dates",
+            "end_date",
+            "start_date",
+            "child_id",
+            "neglect",
+            "physical",
+            "emotional",
+            "sexual",
+        ),
+    )
+
+    id: str = _id()
+    plan_id: str = _fk("cp_plan.id")
+    child_id: str = _fk("child.id", index=False)
+    start_date: date
+    end_date: date | None = None
+    neglect: bool = False
+    physical: bool = False
+    emotional: bool = False
+    sexual: bool = False
 
 
 class Invitee(SQLModel, table=True):
@@ -249,6 +298,15 @@ class SocialWorkerReport(SQLModel, table=True):
     conference_id: str = Field(foreign_key="conference.id", unique=True, max_length=32)
     to_parents_at: date | None = None
     to_chair_at: date | None = None
+
+
+# The report timeliness figures read both receipts by conference without touching the table.
+Index(
+    "ix_sw_report_dates",
+    SocialWorkerReport.__table__.c.conference_id,  # type: ignore[attr-defined]
+    SocialWorkerReport.__table__.c.to_parents_at,  # type: ignore[attr-defined]
+    SocialWorkerReport.__table__.c.to_chair_at,  # type: ignore[attr-defined]
+)
 
 
 class StandDown(SQLModel, table=True):

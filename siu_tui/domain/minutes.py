@@ -219,19 +219,22 @@ class DistributionTally:
         self.today = today
         self.within = self.late = self.outstanding = self.overdue = self.days = 0
 
-    def add(self, due: date, distributed: date | None, working_days: int | None) -> None:
-        """One conference's minutes; ``working_days`` from the conference to distribution
-        (see ``days_to_distribution``), None while not distributed."""
+    def add(
+        self, due: date, distributed: date | None, working_days: int | None, count: int = 1
+    ) -> None:
+        """One conference's minutes (or ``count`` alike, as the database groups them);
+        ``working_days`` from the conference to distribution (see ``days_to_distribution``),
+        None while not distributed."""
         if distributed is None:
-            self.outstanding += 1
+            self.outstanding += count
             if self.today > due:
-                self.overdue += 1
+                self.overdue += count
             return
         if distributed <= due:
-            self.within += 1
+            self.within += count
         else:
-            self.late += 1
-        self.days += working_days or 0
+            self.late += count
+        self.days += (working_days or 0) * count
 
     def figures(self) -> DistributionFigures:
         done = self.within + self.late

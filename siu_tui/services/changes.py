@@ -20,6 +20,7 @@ from siu_tui.db.models import (
     ChildProtectionPlan,
     Conference,
     ConferenceChild,
+    PlanPeriod,
 )
 from siu_tui.domain.codes import AbuseCategory, ConferenceStatus, ConferenceType, Decision, Reason
 from siu_tui.domain.dates import format_date
@@ -522,6 +523,7 @@ def _apply_plan(
             latest_categories=joined,
         )
         session.add(plan)
+        session.add(_period(plan, conference.date, categories))
         audit.record(session, desk.actor, "start plan", plan, conference_id=conference.id)
         return
     plan = plans.get(child_id)
@@ -530,12 +532,33 @@ def _apply_plan(
     before = audit.snapshot(plan)
     if decision == Decision.CONTINUE.value:
         plan.latest_categories = joined
+        _close_period(session, plan, conference.date)
+        session.add(_period(plan, conference.date, categories))
         action = "continue plan"
     elif decision == Decision.END.value:
         plan.end_date = conference.date
         plan.end_conference_id = conference.id
+        _close_period(session, plan, conference.date)
         action = "end plan"
     else:
         return
     session.add(plan)
     audit.record(session, desk.actor, action, plan, before=before, conference_id=conference.id)
+
+
+def _period(plan: ChildProtectionPlan, start: date, categories: tuple[str, ...]) -> PlanPeriod:
+    """The stretch of the plan from ``start`` with these categories (see ``PlanPeriod``)."""
+    return PlanPeriod(
+        plan_id=plan.id,
+        child_id=plan.child_id,
+        start_date=start,
+        **{category: category in categories for category in CATEGORY_ORDER},
+    )
+
+
+def _close_period(session: Session, plan: ChildProtectionPlan, end: date) -> None:
+    for period in session.exec(
+        select(PlanPeriod).where(PlanPeriod.plan_id == plan.id, col(PlanPeriod.end_date).is_(None))
+    ):
+        period.end_date = end
+        session.add(period)

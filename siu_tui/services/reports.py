@@ -22,10 +22,12 @@ from siu_tui.db.models import (
     Child,
     ChildProtectionPlan,
     Conference,
-    ConferenceChild,
+    Minutes,
+    PlanPeriod,
     SocialWorkerReport,
 )
-from siu_tui.domain.codes import ConferenceStatus, ConferenceType, Decision
+from siu_tui.domain.codes import ConferenceStatus, ConferenceType
+from siu_tui.domain.minutes import DistributionTally, days_to_distribution
 from siu_tui.domain.periods import quarter
 from siu_tui.domain.reports import (
     AGE_KEYS,
@@ -39,18 +41,16 @@ from siu_tui.domain.reports import (
     ReportPeriod,
     ReportTable,
     age_thresholds,
-    categories_key,
     category_key,
     percent,
     report_period,
     report_tables,
 )
-from siu_tui.domain.timescales import classify_receipt, report_deadlines
+from siu_tui.domain.timescales import ReportDeadlines, classify_receipt, report_deadlines
 from siu_tui.services.advocacy import advocacy_figures
 from siu_tui.services.challenges import challenge_figures
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
-from siu_tui.services.minutes_week import minutes_figures
 from siu_tui.services.standdown import StandDownFilter, late_totals, stood_down_totals
 
 ProgressFn = Callable[[int, int, str], None]
@@ -137,8 +137,9 @@ def thematic_report(
         figures["plans_ended"] = plans_ended(desk, start, end)
 
     def timeliness() -> None:
-        figures["report_to_parents"] = report_timeliness(desk, start, end, "parents")
-        figures["report_to_chair"] = report_timeliness(desk, start, end, "chair")
+        both = report_timeliness(desk, start, end)
+        figures["report_to_parents"] = both["parents"]
+        figures["report_to_chair"] = both["chair"]
 
     def late() -> None:
         figures["held_after_deadline"] = held_after_deadline(desk, start, end)
@@ -216,33 +217,9 @@ def plans_at(desk: Desk, day: date) -> tuple[dict[str, int], dict[str, int], dic
     """Children subject to a plan at the end of ``day``, by category, ethnic group and age.
 
     A plan counts from the day of the conference that made it until the day of the one that
-    ended it (not included). Its category is the one last set on or before ``day``: the
-    latest held conference from the plan's start to ``day`` that made or continued it.
+    ended it (not included), with the categories last set on or before ``day``: exactly the
+    plan periods (``PlanPeriod``) that span the day.
     """
-    cc = aliased(ConferenceChild)
-    setting = aliased(Conference)
-    plan = ChildProtectionPlan
-
-    # The date only of a held conference: a condition on this expression cannot use the
-    # conference indexes, so the search is driven by the child's few rows
-    # (ix_conference_child_child) rather than by every conference held before ``day``.
-    held_on = case((setting.status == _HELD, setting.date))
-    last_set = (
-        select(
-            _flag(cc.neglect, 1)
-            + _flag(cc.physical, 2)
-            + _flag(cc.emotional, 4)
-            + _flag(cc.sexual, 8)
-        )
-        .join(setting, col(setting.id) == cc.conference_id)
-        .where(cc.child_id == plan.child_id)
-        .where(col(cc.decision).in_((Decision.PLAN.value, Decision.CONTINUE.value)))
-        .where(held_on >= plan.start_date, held_on <= day)
-        .order_by(held_on.desc(), col(setting.start_time).desc())
-        .limit(1)
-        .correlate(plan)
-        .scalar_subquery()
-    )
     one, five, ten, sixteen = age_thresholds(day)
     dob = col(Child.date_of_birth)
     band = case(
@@ -257,30 +234,23 @@ def plans_at(desk: Desk, day: date) -> tuple[dict[str, int], dict[str, int], dic
         *((col(Child.ethnicity).in_(codes), name) for name, codes in ETHNIC_GROUPS.items()),
         else_="undetermined",
     )
-    rows = (
-        select(
-            last_set.label("bits"),
-            plan.latest_categories.label("stored"),
-            group.label("ethnic_group"),
-            band.label("age_band"),
-        )
-        .join(Child, col(Child.id) == plan.child_id)
-        .where(col(plan.start_date) <= day)
-        .where(or_(col(plan.end_date).is_(None), col(plan.end_date) > day))
-        .subquery()
+    flags = (PlanPeriod.neglect, PlanPeriod.physical, PlanPeriod.emotional, PlanPeriod.sexual)
+    query = (
+        select(*flags, group, band, func.count())
+        .select_from(PlanPeriod)
+        .join(Child, col(Child.id) == PlanPeriod.child_id)
+        .where(or_(col(PlanPeriod.end_date).is_(None), col(PlanPeriod.end_date) > day))
+        .where(col(PlanPeriod.start_date) <= day)
+        .group_by(*flags, group, band)
     )
-    # The stored categories only matter for a plan with no conference row to read them from.
-    keys = (rows.c.bits, rows.c.stored, rows.c.ethnic_group, rows.c.age_band)
-    grouped = select(*keys, func.count()).group_by(*keys)
     categories = dict.fromkeys((*CATEGORY_KEYS, "total"), 0)
     ethnicity = dict.fromkeys(ETHNIC_GROUP_KEYS, 0)
     ages = dict.fromkeys(AGE_KEYS, 0)
     with desk.store.read() as session:
-        for bits, stored_text, ethnic, age, n in session.connection().execute(grouped):
-            if bits is not None:
-                key = category_key(*(bool(int(bits) & flag) for flag in (1, 2, 4, 8)))
-            else:
-                key = categories_key(stored_text or "")
+        for neglect, physical, emotional, sexual, ethnic, age, n in session.connection().execute(
+            query
+        ):
+            key = category_key(bool(neglect), bool(physical), bool(emotional), bool(sexual))
             if key is not None:
                 categories[key] += n
             categories["total"] += n
@@ -312,46 +282,53 @@ def plans_ended(desk: Desk, start: date, end: date) -> dict[str, int | float]:
     }
 
 
-def report_timeliness(desk: Desk, start: date, end: date, to: str) -> dict[str, dict[str, int]]:
-    """The social worker's report to the parents (``to`` "parents") or the chair, for held
-    conferences, initial types and reviews apart.
+def report_timeliness(desk: Desk, start: date, end: date) -> dict[str, dict[str, Any]]:
+    """The social worker's report to the parents and to the chair, for held conferences,
+    initial types and reviews apart.
 
-    The database counts conferences by day, kind and day of receipt; each such group is
-    classed once by ``classify_receipt``, so the rule stays in one place.
+    The database counts conferences by day, kind and the days each report arrived; each such
+    group is classed once by ``classify_receipt``, so the rule stays in one place.
     """
-    received = (
-        SocialWorkerReport.to_parents_at if to == "parents" else SocialWorkerReport.to_chair_at
-    )
     is_initial = case((col(Conference.type).in_(_INITIAL_TYPES), 1), else_=0)
+    parents, chair = SocialWorkerReport.to_parents_at, SocialWorkerReport.to_chair_at
     query = (
         select(
             type_coerce(Conference.date, String),
             is_initial,
-            type_coerce(received, String),
+            type_coerce(parents, String),
+            type_coerce(chair, String),
             func.count(),
         )
         .select_from(Conference)
         .outerjoin(SocialWorkerReport, col(SocialWorkerReport.conference_id) == Conference.id)
         .where(_held_between(start, end))
-        .group_by(Conference.date, is_initial, received)
+        .group_by(Conference.date, is_initial, parents, chair)
     )
-    result = {kind: dict.fromkeys(TIMELINESS_KEYS, 0) for kind in ("initial", "review")}
-    deadlines: dict[tuple[str, int], date] = {}
+    result = {
+        to: {kind: dict.fromkeys(TIMELINESS_KEYS, 0) for kind in ("initial", "review")}
+        for to in ("parents", "chair")
+    }
+    deadlines: dict[tuple[str, int], ReportDeadlines] = {}
     with desk.store.read() as session:
         rows = session.connection().execute(query).all()
-    for held_text, initial, received_text, n in rows:
-        held = date.fromisoformat(str(held_text)[:10])
-        deadline = deadlines.get((held_text, initial))
-        if deadline is None:
-            due = report_deadlines(
-                ConferenceType.INITIAL if initial else ConferenceType.FIRST_REVIEW, held, desk.rules
-            )
-            deadline = due.parents if to == "parents" else due.chair
-            deadlines[(held_text, initial)] = deadline
-        got = date.fromisoformat(str(received_text)[:10]) if received_text else None
-        klass = classify_receipt(got, deadline, held)
-        result["initial" if initial else "review"][klass.value] += n
+    for held_text, initial, parents_text, chair_text, n in rows:
+        held = _day(held_text)
+        due = deadlines.get((held_text, initial))
+        if due is None:
+            kind = ConferenceType.INITIAL if initial else ConferenceType.FIRST_REVIEW
+            due = deadlines[(held_text, initial)] = report_deadlines(kind, held, desk.rules)
+        bucket = "initial" if initial else "review"
+        for to, got, deadline in (
+            ("parents", parents_text, due.parents),
+            ("chair", chair_text, due.chair),
+        ):
+            klass = classify_receipt(_day(got) if got else None, deadline, held)
+            result[to][bucket][klass.value] += n
     return result
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(str(text)[:10])
 
 
 def held_after_deadline(desk: Desk, start: date, end: date) -> dict[str, Any]:
@@ -390,7 +367,27 @@ def _challenges(desk: Desk, start: date, end: date) -> dict[str, Any]:
 
 
 def _minutes(desk: Desk, start: date, end: date) -> dict[str, Any]:
-    overall = minutes_figures(desk, start, end).overall
+    """How the minutes of the period's held conferences went out, as they stand today;
+    counted by conference day, deadline and day distributed, each group judged once."""
+    query = (
+        select(
+            type_coerce(Conference.date, String),
+            type_coerce(Minutes.distribution_due, String),
+            type_coerce(Minutes.distributed_at, String),
+            func.count(),
+        )
+        .select_from(Conference)
+        .join(Minutes, col(Minutes.conference_id) == Conference.id)
+        .where(_held_between(start, end))
+        .group_by(Conference.date, Minutes.distribution_due, Minutes.distributed_at)
+    )
+    tally = DistributionTally(clock.today())
+    with desk.store.read() as session:
+        rows = session.connection().execute(query).all()
+    for held, due, distributed, n in rows:
+        done = _day(distributed) if distributed else None
+        tally.add(_day(due), done, days_to_distribution(_day(held), done), n)
+    overall = tally.figures()
     return {
         "conferences": overall.conferences,
         "within": overall.within,

@@ -29,10 +29,13 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from alembic import command
 from openpyxl import load_workbook
+from sqlalchemy import text
 from sqlmodel import select
 
 from siu_tui import clock
+from siu_tui.db.migrate import alembic_config, upgrade
 from siu_tui.db.models import Child
 from siu_tui.services.booking import BookingRequest, book_conference
 from siu_tui.services.challenges import ChallengeRequest, log_challenge
@@ -387,3 +390,37 @@ def test_every_format_is_written_whole(history: Desk, tmp_path: Path, fmt: str) 
     assert [p.name for p in path.parent.iterdir()] == [f"report.{fmt}"]
     if fmt == "json":
         assert json.loads(path.read_text()) == report.as_json()
+
+
+def _periods(desk: Desk) -> list[tuple[object, ...]]:
+    with desk.store.read() as session:
+        return sorted(
+            session.connection()
+            .execute(
+                text(
+                    "SELECT plan_id, child_id, start_date, end_date, neglect, physical, "
+                    "emotional, sexual FROM cp_plan_period"
+                )
+            )
+            .all(),
+            key=lambda row: tuple(str(value) for value in row),
+        )
+
+
+def test_upgrading_a_database_fills_in_the_plan_periods_its_conferences_made(
+    history: Desk,
+) -> None:
+    """A unit upgrading to 0006 gets the same quarter-end figures as one that recorded its
+    conferences with this version."""
+    made_by_the_services = _periods(history)
+    assert len(made_by_the_services) == 9  # Dan 2, Amy 3, Ben 1, Cara 1, the baby 2
+    before = thematic_report(history, "annual", 2025).as_json()
+
+    config = alembic_config(history.store)
+    with history.store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005_minutes_review")
+    upgrade(history.store)
+
+    assert _periods(history) == made_by_the_services
+    assert thematic_report(history, "annual", 2025).as_json() == before
