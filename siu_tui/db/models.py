@@ -181,13 +181,6 @@ class Conference(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=now)
 
 
-# The quarter-end figures group children on a plan by ethnic group and age from this alone.
-Index(
-    "ix_child_report",
-    Child.__table__.c.id,  # type: ignore[attr-defined]
-    Child.__table__.c.ethnicity,  # type: ignore[attr-defined]
-    Child.__table__.c.date_of_birth,  # type: ignore[attr-defined]
-)
 # Searches match the start of a child's names whatever their case.
 Index("ix_child_first_name_lower", func.lower(Child.__table__.c.first_name))  # type: ignore[attr-defined]
 Index("ix_child_last_name_lower", func.lower(Child.__table__.c.last_name))  # type: ignore[attr-defined]
@@ -298,15 +291,6 @@ class SocialWorkerReport(SQLModel, table=True):
     conference_id: str = Field(foreign_key="conference.id", unique=True, max_length=32)
     to_parents_at: date | None = None
     to_chair_at: date | None = None
-
-
-# The report timeliness figures read both receipts by conference without touching the table.
-Index(
-    "ix_sw_report_dates",
-    SocialWorkerReport.__table__.c.conference_id,  # type: ignore[attr-defined]
-    SocialWorkerReport.__table__.c.to_parents_at,  # type: ignore[attr-defined]
-    SocialWorkerReport.__table__.c.to_chair_at,  # type: ignore[attr-defined]
-)
 
 
 class StandDown(SQLModel, table=True):

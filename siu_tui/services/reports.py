@@ -129,9 +129,10 @@ def thematic_report(
         figures["plans_by_category"] = by_category
         figures["plans_by_ethnicity"] = by_ethnicity
         figures["plans_by_age"] = by_age
-        year_before, q_before = period.previous_quarter()
-        cat, eth, age = plans_at(desk, quarter(year_before, q_before).end)
-        previous.update(plans_by_category=cat, plans_by_ethnicity=eth, plans_by_age=age)
+        if len(period.quarters) == 1:  # its commentary compares with the quarter before
+            year_before, q_before = period.previous_quarter()
+            cat, eth, age = plans_at(desk, quarter(year_before, q_before).end)
+            previous.update(plans_by_category=cat, plans_by_ethnicity=eth, plans_by_age=age)
 
     def ended() -> None:
         figures["plans_ended"] = plans_ended(desk, start, end)

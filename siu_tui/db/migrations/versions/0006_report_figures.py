@@ -53,13 +53,6 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index("ix_cp_plan_end", "cp_plan", ["end_date", "end_conference_id"], unique=False)
-    op.create_index(
-        "ix_sw_report_dates",
-        "sw_report",
-        ["conference_id", "to_parents_at", "to_chair_at"],
-        unique=False,
-    )
-    op.create_index("ix_child_report", "child", ["id", "ethnicity", "date_of_birth"], unique=False)
     _fill_periods()
 
 
@@ -146,8 +139,6 @@ def _fill_periods() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_child_report", table_name="child")
-    op.drop_index("ix_sw_report_dates", table_name="sw_report")
     op.drop_index("ix_cp_plan_end", table_name="cp_plan")
     op.drop_index("ix_conference_status_date_type", table_name="conference")
     op.drop_index(op.f("ix_cp_plan_period_plan_id"), table_name="cp_plan_period")
