@@ -19,8 +19,8 @@ CONFERENCES = int(os.environ.get("BENCH_CONFERENCES", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 
-def demo_database() -> str:
-    path = DATA / f"demo-{CONFERENCES}.db"
+def demo_database(conferences: int = CONFERENCES) -> str:
+    path = DATA / f"demo-{conferences}.db"
     if not path.exists():
         DATA.mkdir(exist_ok=True)
         started = time.perf_counter()
@@ -31,13 +31,13 @@ def demo_database() -> str:
                 "siu_tui.cli",
                 "demo",
                 "--conferences",
-                str(CONFERENCES),
+                str(conferences),
                 "--db",
                 str(path),
             ],
             check=True,
         )
-        print(f"siu demo --conferences {CONFERENCES}: {time.perf_counter() - started:.1f} s")
+        print(f"siu demo --conferences {conferences}: {time.perf_counter() - started:.1f} s")
     return f"sqlite:///{path.resolve()}"
 
 
@@ -61,7 +61,7 @@ def timed(*args: str) -> float:
 def main() -> None:
     from datetime import date
 
-    from bench import bench_list, bench_outstanding, bench_week
+    from bench import bench_list, bench_outstanding, bench_report, bench_week
 
     url = demo_database()
     bare = timed("bare")
@@ -107,6 +107,17 @@ def main() -> None:
         f"(CPU time of the same moves, median: {week['move_cpu_median_ms']:.1f} ms; "
         f"load average {week['load']:.1f})"
     )
+    report_conferences = int(os.environ.get("BENCH_REPORT_CONFERENCES", str(CONFERENCES)))
+    report_url = url if report_conferences == CONFERENCES else demo_database(report_conferences)
+    report = bench_report.run(report_url, week_day)
+    print(
+        f"annual report {report['year']}-{(report['year'] + 1) % 100:02d}, whole:"
+        f"{report['whole_s'] * 1000:10.0f} ms  ({report['held_in_year']:,} held that year, "
+        f"{report_conferences:,} conferences)"
+    )
+    for part in ("activity", "plans", "ended", "timeliness", "late", "others"):
+        print(f"  {part + ':':<34}{report[part + '_s'] * 1000:7.0f} ms")
+    print(f"siu report annual --format xlsx:     {report['cli_xlsx_s'] * 1000:7.0f} ms")
 
 
 if __name__ == "__main__":

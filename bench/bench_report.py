@@ -1,0 +1,100 @@
+"""The annual thematic report on a large demo database: from the call to the figures ready to
+write, part by part, and the whole report from the command line.
+
+The issue's target is the annual report on 1,000,000 conferences in under 5 s; run with
+``BENCH_REPORT_CONFERENCES=1000000`` (the database is made once with ``siu demo`` and kept in
+bench/.data, which takes a while). Each figure is the median of a few runs.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+RUNS = 3
+
+
+def _median_s(call: Callable[[], Any]) -> float:
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run(url: str, today: date) -> dict[str, float | int]:
+    """Time the annual report for the council year before ``today``'s (a whole year of data
+    in the demo), part by part and whole."""
+    from siu_tui.domain.periods import financial_year_of, quarter
+    from siu_tui.services import reports
+    from siu_tui.services.context import Desk
+
+    year = financial_year_of(today) - 1
+    desk = Desk.open(url, "bench")  # brings an older demo database up to date once
+    start, end = date(year, 4, 1), date(year + 1, 3, 31)
+    try:
+        reports.thematic_report(desk, "annual", year)  # warm the caches once
+        parts = {
+            "activity_s": lambda: reports.conference_activity(desk, start, end),
+            "plans_s": lambda: [reports.plans_at(desk, quarter(year, q).end) for q in (1, 2, 3, 4)],
+            "ended_s": lambda: reports.plans_ended(desk, start, end),
+            "timeliness_s": lambda: reports.report_timeliness(desk, start, end),
+            "late_s": lambda: reports.held_after_deadline(desk, start, end),
+            "others_s": lambda: (
+                reports.advocacy_figures(desk, start, end),
+                reports._challenges(desk, start, end),
+                reports._minutes(desk, start, end),
+            ),
+            "whole_s": lambda: reports.thematic_report(desk, "annual", year),
+        }
+        result: dict[str, float | int] = {"year": year}
+        for name, call in parts.items():
+            result[name] = round(_median_s(call), 3)
+        held = reports.conference_activity(desk, start, end)["total"]
+        result["held_in_year"] = held
+    finally:
+        desk.close()
+    result["cli_xlsx_s"] = round(_cli(url, year), 3)
+    return result
+
+
+def _cli(url: str, year: int) -> float:
+    """``siu report annual --format xlsx -o FILE``, process start to exit."""
+    path = url.removeprefix("sqlite:///")
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "siu_tui.cli",
+                "report",
+                "annual",
+                "--year",
+                str(year),
+                "--format",
+                "xlsx",
+                "-o",
+                str(Path(folder) / "report.xlsx"),
+                "--db",
+                path,
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ},
+        )
+        return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    target = sys.argv[1] if len(sys.argv) > 1 else "bench/.data/demo-1000000.db"
+    print(run(f"sqlite:///{Path(target).resolve()}", date.today()))
