@@ -40,6 +40,7 @@ from siu_tui.domain.importing import (
     REQUIRED_COLUMNS,
     ChildOnRecord,
     ImportRow,
+    PlanChange,
     PreviousHeld,
     RowError,
     check_conferences,
@@ -360,7 +361,9 @@ class _Import:
             )
         return found
 
-    def write(self, rows: list[ImportRow], plan_changes: Iterable[Any], count: int) -> ImportResult:
+    def write(
+        self, rows: list[ImportRow], plan_changes: Iterable[PlanChange], count: int
+    ) -> ImportResult:
         on_record = self.on_record
         latest = latest_rows(rows)
         families = dict(on_record.families)
@@ -535,7 +538,7 @@ class _Import:
 
     def _plans(
         self,
-        changes: Iterable[Any],
+        changes: Iterable[PlanChange],
         child_ids: dict[str, str],
         conference_ids: dict[str, str],
     ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
