@@ -516,6 +516,47 @@ def outbox_export(
         )
 
 
+@cli.command("import")
+@click.argument("file", metavar="FILE.csv")
+@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@click.pass_context
+def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
+    """Import conference history from a CSV file (one row per child per conference).
+
+    All rows go in or none do: a file with any problem is refused whole, every problem listed
+    by line, and the database is left as it was. Conferences already imported (by
+    conference_ref) are skipped, so importing the same file twice adds nothing. The columns
+    are described in the README ("Importing history").
+    """
+    from siu_tui.services.errors import ImportRefused
+    from siu_tui.services.importing import import_history
+
+    desk = _open_desk(ctx, db_path)
+    try:
+        with _progress() as progress:
+            task = progress.add_task("Reading", total=None)
+
+            def report(stage: str, done: int, total: int) -> None:
+                progress.update(task, description=stage, completed=done, total=total)
+
+            result = import_history(desk, file, progress=report)
+    except ImportRefused as refused:
+        if refused.whole_file:
+            raise CommandError(f"{refused.problems[0]}; nothing was imported") from None
+        for line in refused.problems:
+            click.echo(line, err=True)
+        lines = {p.split(":", 1)[0] for p in refused.problems if p.startswith("line ")}
+        where = f" on {len(lines)} line(s)" if lines else ""
+        raise CommandError(
+            f"nothing was imported: {len(refused.problems)} problem(s){where}; "
+            "put them right and import the file again"
+        ) from None
+    finally:
+        desk.close()
+    for line in result.lines():
+        click.echo(line)
+
+
 @cli.group()
 def minutes() -> None:
     """The minutes workflow: a week's tasks, and the figures for any period."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from siu_tui.errors import DatabaseTooNew, UserFacingError
 
-__all__ = ["DatabaseTooNew", "NotFound", "ServiceError", "ValidationError"]
+__all__ = ["DatabaseTooNew", "ImportRefused", "NotFound", "ServiceError", "ValidationError"]
 
 
 class ServiceError(UserFacingError):
@@ -28,3 +28,19 @@ class ValidationError(ServiceError):
 
 class NotFound(ServiceError):
     """The record asked for is not there (perhaps another clerk removed it)."""
+
+
+class ImportRefused(ServiceError):
+    """A history file that cannot be imported: every problem, one line each
+    (``line N: column: message``, or one line about the file as a whole).
+
+    Raised before anything is written, so the database is as it was.
+    """
+
+    def __init__(self, problems: list[str], *, whole_file: bool = False) -> None:
+        self.problems = tuple(problems)
+        self.whole_file = whole_file
+        """The file could not be read as a history at all (missing, not CSV, no header)."""
+        first = self.problems[0] if self.problems else "the file cannot be imported"
+        more = len(self.problems) - 1
+        super().__init__(first if more <= 0 else f"{first} (and {more} more)")
