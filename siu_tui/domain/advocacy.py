@@ -186,30 +186,47 @@ _OUTCOME_FIELDS = frozenset({"pending", "contacted", "accepted", "declined", "no
 def advocacy_figures(
     referrals: Iterable[ReferralFact], rules: Rules = DEFAULT_RULES
 ) -> AdvocacyFigures:
-    """Count referrals, their outcomes and the children supported.
+    """Count referrals, their outcomes and the children supported (see ``tally_figures``,
+    which the database feeds with the same counts already grouped)."""
+    groups: dict[tuple[bool, str, bool], int] = {}
+    first_supported: dict[str, tuple[date | None, date]] = {}
+    for fact in referrals:
+        key = (fact.automatic, fact.outcome, bool(fact.supported))
+        groups[key] = groups.get(key, 0) + 1
+        if fact.supported:
+            known = first_supported.get(fact.child_id)
+            if known is None or fact.conference_date < known[1]:
+                first_supported[fact.child_id] = (fact.date_of_birth, fact.conference_date)
+    return tally_figures(
+        [(*key, n) for key, n in groups.items()],
+        [(child, born, day) for child, (born, day) in first_supported.items()],
+        rules,
+    )
 
-    "Younger" is judged on each conference's date against the automatic referral age, so a
+
+def tally_figures(
+    groups: Iterable[tuple[bool, str, bool | None, int]],
+    supported_children: Iterable[tuple[str, date | None, date]],
+    rules: Rules = DEFAULT_RULES,
+) -> AdvocacyFigures:
+    """The figures from referrals counted by (automatic, outcome, supported), and each child
+    supported with their date of birth and the first conference they were supported at.
+
+    "Younger" is judged on the conference's date against the automatic referral age, so a
     sibling referred by hand at 9 who turns 10 before the next conference is younger only at
-    the first.
+    the first; since children only grow older, the first conference they were supported at
+    decides whether they were ever supported while younger.
     """
     counts = dict.fromkeys(AdvocacyFigures.__slots__, 0)
-    supported_children: set[str] = set()
-    younger: set[str] = set()
-    for fact in referrals:
-        counts["referrals"] += 1
-        counts["automatic" if fact.automatic else "by_hand"] += 1
-        if fact.outcome in _OUTCOME_FIELDS:
-            counts[fact.outcome] += 1
-        if fact.supported:
-            counts["supported"] += 1
-            supported_children.add(fact.child_id)
-            born = fact.date_of_birth
-            if (
-                born is None
-                or born > fact.conference_date
-                or (age_on(born, fact.conference_date) < rules.advocacy_min_age)
-            ):
-                younger.add(fact.child_id)
-    counts["children_supported"] = len(supported_children)
-    counts["younger_children_supported"] = len(younger)
+    for automatic, outcome, supported, n in groups:
+        counts["referrals"] += n
+        counts["automatic" if automatic else "by_hand"] += n
+        if outcome in _OUTCOME_FIELDS:
+            counts[outcome] += n
+        if supported:
+            counts["supported"] += n
+    for _child, born, day in supported_children:
+        counts["children_supported"] += 1
+        if born is None or born > day or age_on(born, day) < rules.advocacy_min_age:
+            counts["younger_children_supported"] += 1
     return AdvocacyFigures(**counts)

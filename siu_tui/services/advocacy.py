@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -39,12 +40,11 @@ from siu_tui.domain.advocacy import (
     NOTICES,
     AdvocacyFigures,
     NoticeDetails,
-    ReferralFact,
     age_label,
     compose_notice,
     eligible_for_advocacy,
+    tally_figures,
 )
-from siu_tui.domain.advocacy import advocacy_figures as count_figures
 from siu_tui.domain.codes import AdvocacyOutcome, ConferenceStatus, ConferenceType, OutboxState
 from siu_tui.domain.dates import format_date
 from siu_tui.domain.settings import Rules
@@ -707,23 +707,39 @@ def advocacy_figures(desk: Desk, start: date, end: date) -> AdvocacyFigures:
     """Advocacy for conferences dated ``start`` to ``end`` (both included): referrals
     (withdrawn ones left out, so a carried-over referral counts once), automatic and by
     hand, outcomes, referrals supported at conference, children supported and younger
-    children supported. The advocacy screen and the quarterly and annual reports use it."""
+    children supported. The advocacy screen and the quarterly and annual reports use it;
+    the database does the counting (``domain.advocacy.tally_figures`` reads the groups)."""
     if end < start:
         raise ValidationError.single("end", "The period ends before it starts")
-    query = (
-        select(
-            AdvocacyReferral.child_id,
-            Child.date_of_birth,
-            Conference.date,
-            AdvocacyReferral.automatic,
-            AdvocacyReferral.outcome,
-            AdvocacyReferral.supported,
-        )
-        .join(Child, col(Child.id) == AdvocacyReferral.child_id)
+    live = (
+        col(Conference.date) >= start,
+        col(Conference.date) <= end,
+        col(AdvocacyReferral.withdrawn_at).is_(None),
+    )
+    supported = func.coalesce(AdvocacyReferral.supported, False)
+    groups = (
+        select(AdvocacyReferral.automatic, AdvocacyReferral.outcome, supported, func.count())
         .join(Conference, col(Conference.id) == AdvocacyReferral.conference_id)
-        .where(col(Conference.date) >= start, col(Conference.date) <= end)
-        .where(col(AdvocacyReferral.withdrawn_at).is_(None))
+        .where(*live)
+        .group_by(AdvocacyReferral.automatic, AdvocacyReferral.outcome, supported)
+    )
+    children = (
+        select(AdvocacyReferral.child_id, Child.date_of_birth, func.min(Conference.date))
+        .join(Conference, col(Conference.id) == AdvocacyReferral.conference_id)
+        .join(Child, col(Child.id) == AdvocacyReferral.child_id)
+        .where(*live, col(AdvocacyReferral.supported).is_(True))
+        .group_by(AdvocacyReferral.child_id, Child.date_of_birth)
     )
     with desk.store.read() as session:
-        facts = [ReferralFact(*row) for row in session.exec(query)]
-    return count_figures(facts, desk.rules)
+        connection = session.connection()
+        counted = [(bool(a), o, bool(s), n) for a, o, s, n in connection.execute(groups)]
+        firsts = [
+            (child_id, _as_date(born), _as_date(first))
+            for child_id, born, first in connection.execute(children)
+        ]
+    return tally_figures(counted, firsts, desk.rules)
+
+
+def _as_date(value: Any) -> Any:
+    """An aggregate (MIN) comes back from SQLite as text, not a date."""
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
