@@ -192,6 +192,28 @@ class ReportTable:
     commentary: str = ""
     series: bool = False
 
+    @property
+    def short_title(self) -> str:
+        """A name that fits a spreadsheet tab (31 characters) or a chart's heading."""
+        return SHORT_TITLES.get(self.key, self.title[:31])
+
+
+SHORT_TITLES = {
+    "conference_activity": "Conference activity",
+    "plans_by_category": "Plans by category",
+    "plans_by_ethnicity": "Plans by ethnic group",
+    "plans_by_age": "Plans by age",
+    "plans_ended": "Plans ended",
+    "report_to_parents": "Report to parents",
+    "report_to_chair": "Report to chair",
+    "held_after_deadline": "Held after deadline",
+    "stood_down": "Stood down",
+    "advocacy": "Advocacy",
+    "challenges_by_level": "Challenges by level",
+    "challenges_by_category": "Challenges by category",
+    "minutes": "Minutes",
+}
+
 
 def _quarter_columns(block: Mapping[str, Mapping[str, int]]) -> tuple[str, ...]:
     return tuple(q for q in QUARTER_KEYS if q in block)

@@ -92,7 +92,7 @@ def as_markdown(report: ThematicReport) -> str:
 
 def _sheet_name(table: ReportTable, used: set[str]) -> str:
     """Excel allows 31 characters and no []:*?/\\ in a sheet name."""
-    name = "".join(ch for ch in table.title if ch not in "[]:*?/\\")[:31].strip()
+    name = "".join(ch for ch in table.short_title if ch not in "[]:*?/\\")[:31].strip()
     base, n = name, 2
     while name in used:
         suffix = f" {n}"
