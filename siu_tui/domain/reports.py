@@ -285,7 +285,9 @@ def _largest_commentary(rows: Sequence[tuple[str, int]], noun: str) -> str:
     if not total:
         return f"No {noun} in this period."
     label, largest = max(rows, key=lambda item: item[1])
-    return f"Most {noun}: {label} ({largest} of {total}, {percent(largest, total)}%)."
+    return (
+        f"{label} accounts for the most {noun}: {largest} of {total} ({percent(largest, total)}%)."
+    )
 
 
 def _timeliness_table(key: str, title: str, block: Mapping[str, Mapping[str, int]]) -> ReportTable:
@@ -301,8 +303,10 @@ def _timeliness_table(key: str, title: str, block: Mapping[str, Mapping[str, int
     ]
     counted = sum(r[1][2] for r in rows)
     on_time = block["initial"]["on_time"] + block["review"]["on_time"]
+    on_the_day = block["initial"]["on_the_day"] + block["review"]["on_the_day"]
     commentary = (
-        f"{on_time} of {counted} reports ({percent(on_time, counted)}%) arrived on time."
+        f"{on_time} of {counted} reports ({percent(on_time, counted)}%) arrived on time; "
+        f"{on_the_day} ({percent(on_the_day, counted)}%) on the day of the conference."
         if counted
         else "No conferences were held in this period."
     )
@@ -328,7 +332,7 @@ def report_tables(
             "Conference activity (held conferences)",
             ("Conference type", "Held"),
             (*((label, (n,)) for label, n in activity_rows), ("Total", (activity["total"],))),
-            _largest_commentary(activity_rows, "conferences held were"),
+            _largest_commentary(activity_rows, "conferences held"),
         ),
         _series_table(
             "plans_by_category",
@@ -403,7 +407,7 @@ def report_tables(
                 ("Reviews", (late["review"],)),
                 *((f"Reason: {label}", (n,)) for label, n in reasons),
             ),
-            _largest_commentary(reasons, "late conferences were for"),
+            _largest_commentary(reasons, "conferences held late"),
         )
     )
     stood = figures["stood_down"]
@@ -414,7 +418,7 @@ def report_tables(
             "Conferences stood down",
             ("Reason", "Conferences"),
             (*((label, (n,)) for label, n in stood_rows), ("Total", (stood["total"],))),
-            _largest_commentary(stood_rows, "conferences were stood down for"),
+            _largest_commentary(stood_rows, "conferences stood down"),
         )
     )
     advocacy = figures["advocacy"]
@@ -464,7 +468,7 @@ def _challenge_tables(block: Mapping[str, Any]) -> list[ReportTable]:
                 title,
                 ("Level" if key == "by_level" else "Category", *(h for _, h in _CHALLENGE_COLUMNS)),
                 tuple(rows),
-                _largest_commentary(raised, "challenges were"),
+                _largest_commentary(raised, "challenges raised"),
             )
         )
     return tables
@@ -485,8 +489,9 @@ def _minutes_table(block: Mapping[str, Any]) -> ReportTable:
         "Minutes",
         ("", "Conferences"),
         tuple((label.strip(), (block[k],)) for k, label in labels),
-        f"{block['within']} of {block['within'] + block['late']} minutes distributed went out "
-        "within timescale."
+        f"{block['within']} of {block['within'] + block['late']} minutes distributed "
+        f"({percent(block['within'], block['within'] + block['late'])}%) went out within "
+        "timescale."
         if block["within"] + block["late"]
         else "No minutes were distributed for this period's conferences.",
     )
