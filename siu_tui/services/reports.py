@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, func, or_, select, type_coerce
+from sqlalchemy import Date, String, and_, case, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
@@ -27,7 +27,7 @@ from siu_tui.db.models import (
     PlanPeriod,
     SocialWorkerReport,
 )
-from siu_tui.domain.codes import ConferenceStatus, ConferenceType
+from siu_tui.domain.codes import ConferenceStatus, ConferenceType, ReportTimeliness
 from siu_tui.domain.minutes import DistributionTally, days_to_distribution
 from siu_tui.domain.periods import quarter
 from siu_tui.domain.reports import (
@@ -47,7 +47,7 @@ from siu_tui.domain.reports import (
     report_period,
     report_tables,
 )
-from siu_tui.domain.timescales import ReportDeadlines, classify_receipt, report_deadlines
+from siu_tui.domain.timescales import report_deadlines
 from siu_tui.services.advocacy import advocacy_figures
 from siu_tui.services.challenges import challenge_figures
 from siu_tui.services.context import Desk
@@ -303,48 +303,79 @@ def plans_ended(desk: Desk, start: date, end: date) -> dict[str, int | float]:
     }
 
 
+def _report_due(start: date, end: date, desk: Desk) -> Any:
+    """Each day of the period with the last days the social worker's report may reach the
+    parents and the chair for an initial conference and a review held on it, as a table
+    the database can join (a UNION of one row per day: portable, and a period is at most
+    366 days, under SQLite's 500-term limit)."""
+    rows = []
+    day = start
+    while day <= end:
+        initial = report_deadlines(ConferenceType.INITIAL, day, desk.rules)
+        review = report_deadlines(ConferenceType.FIRST_REVIEW, day, desk.rules)
+        rows.append(
+            select(
+                literal(day, Date).label("day"),
+                literal(initial.parents, Date).label("initial_parents"),
+                literal(initial.chair, Date).label("initial_chair"),
+                literal(review.parents, Date).label("review_parents"),
+                literal(review.chair, Date).label("review_chair"),
+            )
+        )
+        day += timedelta(days=1)
+    return union_all(*rows).cte("report_due") if len(rows) > 1 else rows[0].cte("report_due")
+
+
+def _receipt_class(received: Any, deadline: Any, held: Any) -> Any:
+    """``domain.timescales.classify_receipt`` as the database evaluates it, so a year's
+    conferences are classed where they lie; tests/services/test_reports_demo.py checks the
+    two agree conference by conference."""
+    return case(
+        (received.is_(None), ReportTimeliness.NOT_RECEIVED.value),
+        (received <= deadline, ReportTimeliness.ON_TIME.value),
+        (received == held, ReportTimeliness.ON_THE_DAY.value),
+        (received < held, ReportTimeliness.LATE.value),
+        else_=ReportTimeliness.NOT_RECEIVED.value,
+    )
+
+
 def report_timeliness(desk: Desk, start: date, end: date) -> dict[str, dict[str, Any]]:
     """The social worker's report to the parents and to the chair, for held conferences,
-    initial types and reviews apart.
-
-    The database counts conferences by day, kind and the days each report arrived; each such
-    group is classed once by ``classify_receipt``, so the rule stays in one place.
-    """
-    is_initial = case((col(Conference.type).in_(_INITIAL_TYPES), 1), else_=0)
-    parents, chair = SocialWorkerReport.to_parents_at, SocialWorkerReport.to_chair_at
-    query = (
+    initial types and reviews apart: on time, late, on the day or not received, each
+    conference classed against the deadlines of its day and counted by the database."""
+    if end < start:
+        raise ValidationError.single("end", "The period ends before it starts")
+    due = _report_due(start, end, desk)
+    initial = col(Conference.type).in_(_INITIAL_TYPES)
+    parents_due = case((initial, due.c.initial_parents), else_=due.c.review_parents)
+    chair_due = case((initial, due.c.initial_chair), else_=due.c.review_chair)
+    held = col(Conference.date)
+    classes = (
         select(
-            type_coerce(Conference.date, String),
-            is_initial,
-            type_coerce(parents, String),
-            type_coerce(chair, String),
-            func.count(),
+            case((initial, 1), else_=0).label("initial"),
+            _receipt_class(col(SocialWorkerReport.to_parents_at), parents_due, held).label("p"),
+            _receipt_class(col(SocialWorkerReport.to_chair_at), chair_due, held).label("c"),
         )
         .select_from(Conference)
+        .join(due, due.c.day == Conference.date)
         .outerjoin(SocialWorkerReport, col(SocialWorkerReport.conference_id) == Conference.id)
-        .where(_held_between(start, end))
-        .group_by(Conference.date, is_initial, parents, chair)
+        # The days come from the joined table alone: with the period's range here as well,
+        # SQLite would search the whole range once per day.
+        .where(Conference.status == _HELD)
+        .subquery()
+    )
+    query = select(classes.c.initial, classes.c.p, classes.c.c, func.count()).group_by(
+        classes.c.initial, classes.c.p, classes.c.c
     )
     result = {
         to: {kind: dict.fromkeys(TIMELINESS_KEYS, 0) for kind in ("initial", "review")}
         for to in ("parents", "chair")
     }
-    deadlines: dict[tuple[str, int], ReportDeadlines] = {}
     with desk.store.read() as session:
-        rows = session.connection().execute(query).all()
-    for held_text, initial, parents_text, chair_text, n in rows:
-        held = _day(held_text)
-        due = deadlines.get((held_text, initial))
-        if due is None:
-            kind = ConferenceType.INITIAL if initial else ConferenceType.FIRST_REVIEW
-            due = deadlines[(held_text, initial)] = report_deadlines(kind, held, desk.rules)
-        bucket = "initial" if initial else "review"
-        for to, got, deadline in (
-            ("parents", parents_text, due.parents),
-            ("chair", chair_text, due.chair),
-        ):
-            klass = classify_receipt(_day(got) if got else None, deadline, held)
-            result[to][bucket][klass.value] += n
+        for is_initial, to_parents, to_chair, n in session.connection().execute(query):
+            bucket = "initial" if is_initial else "review"
+            result["parents"][bucket][to_parents] += n
+            result["chair"][bucket][to_chair] += n
     return result
 
 
