@@ -152,7 +152,13 @@ class Conference(SQLModel, table=True):
         # The thematic report counts a year's held conferences by type, deadline and late
         # reason from this index alone.
         Index(
-            "ix_conference_status_date_type", "status", "date", "type", "deadline", "late_reason"
+            "ix_conference_status_date_type",
+            "status",
+            "date",
+            "type",
+            "deadline",
+            "late_reason",
+            "id",
         ),
     )
 

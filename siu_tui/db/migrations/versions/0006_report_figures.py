@@ -49,7 +49,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_conference_status_date_type",
         "conference",
-        ["status", "date", "type", "deadline", "late_reason"],
+        ["status", "date", "type", "deadline", "late_reason", "id"],
         unique=False,
     )
     op.create_index("ix_cp_plan_end", "cp_plan", ["end_date", "end_conference_id"], unique=False)
