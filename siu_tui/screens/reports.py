@@ -473,6 +473,7 @@ class ReportsScreen(SIUScreen):
     def _count_failed(self) -> None:
         self._finished()
         self._asked = None  # so that `r` or a new choice tries again
+        self.report = None  # what is shown no longer matches the lists: nothing to export
 
     def _refused(self, errors: dict[str, str]) -> None:
         """A period the service refuses: the message under the lists, nothing else changes."""
@@ -510,9 +511,17 @@ class ReportsScreen(SIUScreen):
     # -- export ------------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        if self._counting or self.report is None:
+        if self._counting:
             self.notify(
                 "The report is still being counted: export it when the figures are shown.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if self.report is None:
+            self.notify(
+                "No report has been counted for this period: choose a year and period, "
+                "or press r to count again.",
                 severity="warning",
                 markup=False,
             )
@@ -604,8 +613,13 @@ class ExportDialog(SIUModal["Path | None"]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
+        from siu_tui.services.report_export import FORMATS
+
         self.query_one("#export-writing").display = False
-        self.query_one("#format", RadioSet).focus()
+        formats = self.query_one("#format", RadioSet)
+        # The highlight starts on the format already chosen, not on the first in the list.
+        formats._selected = FORMATS.index(self.fmt)
+        formats.focus()
 
     @on(RadioSet.Changed, "#format")
     def _format_changed(self, event: RadioSet.Changed) -> None:
