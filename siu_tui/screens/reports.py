@@ -196,6 +196,8 @@ class ReportTableView(Vertical):
             # Room on the left for the legend, which plotext draws in the top-left corner.
             plt.xlim(-0.4, len(quarters) + 0.6)
             plt.title("Children subject to a plan at each quarter-end")
+        # An empty chart says nothing the commentary does not ("No children were ...").
+        chart.display = highest > 0
         ticks = nice_ticks(highest)
         plt.ylim(0, ticks[-1])
         plt.yticks(ticks)

@@ -125,6 +125,7 @@ async def test_keys_choose_the_year_and_the_quarter(demo_url: str) -> None:
         for table in annual.tables():
             assert on_screen(screen, table.key) == expected(annual, table.key), table.key
         assert on_screen(screen, "plans_by_category")[0][1:] != ("0", "0", "0", "0")
+        assert all(chart.display for chart in screen.query(PlotextPlot))
 
         await pilot.press("full_stop", "full_stop")  # Q2 of 2025-26
         await settle(pilot)
@@ -170,9 +171,10 @@ async def test_an_empty_database_shows_tables_of_zeros_and_says_so(db_url: str) 
         assert "No children were subject to a plan" in str(
             view.query_one(".commentary", Static).render()
         )
-        await pilot.press("t")  # the Plans tab, charts of nothing, drawn without trouble
+        await pilot.press("t")  # the Plans tab: no chart of nothing
         await settle(pilot)
         assert screen.query_one(TabbedContent).active == "tab-plans"
+        assert not any(chart.display for chart in screen.query(PlotextPlot))
 
 
 @pytest.mark.parametrize(
