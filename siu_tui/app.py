@@ -31,6 +31,7 @@ from siu_tui.screens.home import HomeScreen
 from siu_tui.screens.outbox import OutboxScreen
 from siu_tui.screens.outstanding import OutstandingScreen
 from siu_tui.screens.reference import ReferenceScreen
+from siu_tui.screens.reports import ReportsScreen
 from siu_tui.screens.settings import SettingsScreen
 from siu_tui.screens.standdown import StoodDownScreen
 from siu_tui.screens.week import WeekScreen
@@ -60,6 +61,7 @@ class SIUApp(App[None]):
         "outbox": OutboxScreen,
         "outstanding": OutstandingScreen,
         "week": WeekScreen,
+        "reports": ReportsScreen,
         "reference": ReferenceScreen,
         "audit": AuditScreen,
         "settings": SettingsScreen,

@@ -28,6 +28,11 @@ SECTIONS: dict[str, tuple[str, str, str]] = {
         "Minutes week",
         "One week's conferences and minutes tasks, overdue ones first; managers review each week",
     ),
+    "reports": (
+        "q",
+        "Quarterly and annual reports",
+        "The thematic report for a council year or a quarter: tables, charts and exports",
+    ),
     "reference": ("o", "Staff, rooms and teams", "The people, rooms and teams forms pick from"),
     "audit": ("a", "Audit trail", "Every change, who made it and when"),
     "settings": ("s", "Settings", "The unit's timescales and rules, and where data is kept"),

@@ -51,7 +51,7 @@ class HelpScreen(SIUModal[None]):
     CSS_PATH = Path(__file__).with_name("help.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "escape,q,f1,question_mark",
+            "escape,f1,question_mark",
             "dismiss_help",
             "Close",
             tooltip="Close help",

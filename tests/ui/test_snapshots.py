@@ -286,3 +286,16 @@ def test_minutes_week(snap_compare, week_url) -> None:  # type: ignore[no-untype
         await _settled(pilot)
 
     assert snap_compare(SIUApp(url, user="tester"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_reports(snap_compare, sample_url: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("q")
+        await _settled(pilot)
+        await pilot.press("t", "t", "t")  # the sample's stood-down conference
+        await _settled(pilot)
+
+    assert snap_compare(
+        SIUApp(sample_url, user="tester"), terminal_size=SIZE, run_before=run_before
+    )
