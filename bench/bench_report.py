@@ -45,7 +45,7 @@ def run(url: str, today: date) -> dict[str, float | int]:
         reports.thematic_report(desk, "annual", year)  # warm the caches once
         parts = {
             "activity_s": lambda: reports.conference_activity(desk, start, end),
-            "plans_s": lambda: [reports.plans_at(desk, quarter(year, q).end) for q in (1, 2, 3, 4)],
+            "plans_s": lambda: reports.plans_on(desk, [quarter(year, q).end for q in (1, 2, 3, 4)]),
             "ended_s": lambda: reports.plans_ended(desk, start, end),
             "timeliness_s": lambda: reports.report_timeliness(desk, start, end),
             "late_s": lambda: reports.held_after_deadline(desk, start, end),

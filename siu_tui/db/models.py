@@ -187,6 +187,13 @@ class Conference(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=now)
 
 
+# The quarter-end figures read each child's ethnicity and date of birth from this alone.
+Index(
+    "ix_child_report",
+    Child.__table__.c.id,  # type: ignore[attr-defined]
+    Child.__table__.c.ethnicity,  # type: ignore[attr-defined]
+    Child.__table__.c.date_of_birth,  # type: ignore[attr-defined]
+)
 # Searches match the start of a child's names whatever their case.
 Index("ix_child_first_name_lower", func.lower(Child.__table__.c.first_name))  # type: ignore[attr-defined]
 Index("ix_child_last_name_lower", func.lower(Child.__table__.c.last_name))  # type: ignore[attr-defined]
@@ -292,6 +299,10 @@ class SocialWorkerReport(SQLModel, table=True):
     """When the social worker's report reached the parents and the chair."""
 
     __tablename__ = "sw_report"
+    __table_args__ = (
+        # The report's timeliness figures read both receipts from this alone.
+        Index("ix_sw_report_receipts", "conference_id", "to_parents_at", "to_chair_at"),
+    )
 
     id: str = _id()
     conference_id: str = Field(foreign_key="conference.id", unique=True, max_length=32)
@@ -317,7 +328,19 @@ class AdvocacyReferral(SQLModel, table=True):
     """An offer of an advocate to a child for one conference (one per child per conference)."""
 
     __tablename__ = "advocacy_referral"
-    __table_args__ = (UniqueConstraint("child_id", "conference_id"),)
+    __table_args__ = (
+        UniqueConstraint("child_id", "conference_id"),
+        # The report's advocacy figures read a period's referrals from this alone.
+        Index(
+            "ix_advocacy_referral_report",
+            "conference_id",
+            "withdrawn_at",
+            "automatic",
+            "outcome",
+            "supported",
+            "child_id",
+        ),
+    )
 
     id: str = _id()
     child_id: str = _fk("child.id")
@@ -386,6 +409,8 @@ class Minutes(SQLModel, table=True):
     __tablename__ = "minutes"
     __table_args__ = (
         Index("ix_minutes_stage_due", "stage", "distribution_due"),
+        # The report's minutes figures read each held conference's minutes from this alone.
+        Index("ix_minutes_distribution", "conference_id", "distribution_due", "distributed_at"),
         # The week view reads each step's tasks from these alone: those due in a week by the
         # deadline (with the keys, so no row is read), and those carried into it (not done,
         # or done late) from a partial index of the unfinished and the late, by done date.

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from siu_tui import clock
@@ -717,27 +717,48 @@ def advocacy_figures(desk: Desk, start: date, end: date) -> AdvocacyFigures:
         col(AdvocacyReferral.withdrawn_at).is_(None),
     )
     supported = func.coalesce(AdvocacyReferral.supported, False)
-    groups = (
-        select(AdvocacyReferral.automatic, AdvocacyReferral.outcome, supported, func.count())
+    # One pass: the counts by (automatic, outcome, supported), with each supported child's
+    # first conference in the period apart (other referrals share one group per outcome).
+    child = case((col(AdvocacyReferral.supported).is_(True), AdvocacyReferral.child_id))
+    query = (
+        select(
+            AdvocacyReferral.automatic,
+            AdvocacyReferral.outcome,
+            supported,
+            child,
+            func.min(Conference.date),
+            func.count(),
+        )
         .join(Conference, col(Conference.id) == AdvocacyReferral.conference_id)
         .where(*live)
-        .group_by(AdvocacyReferral.automatic, AdvocacyReferral.outcome, supported)
+        .group_by(AdvocacyReferral.automatic, AdvocacyReferral.outcome, supported, child)
+        .with_hint(AdvocacyReferral, "INDEXED BY ix_advocacy_referral_report", "sqlite")
     )
-    children = (
-        select(AdvocacyReferral.child_id, Child.date_of_birth, func.min(Conference.date))
-        .join(Conference, col(Conference.id) == AdvocacyReferral.conference_id)
-        .join(Child, col(Child.id) == AdvocacyReferral.child_id)
-        .where(*live, col(AdvocacyReferral.supported).is_(True))
-        .group_by(AdvocacyReferral.child_id, Child.date_of_birth)
-    )
+    counted: list[tuple[bool, str, bool, int]] = []
+    firsts: dict[str, date] = {}
     with desk.store.read() as session:
         connection = session.connection()
-        counted = [(bool(a), o, bool(s), n) for a, o, s, n in connection.execute(groups)]
-        firsts = [
-            (child_id, _as_date(born), _as_date(first))
-            for child_id, born, first in connection.execute(children)
-        ]
-    return tally_figures(counted, firsts, desk.rules)
+        for automatic, outcome, was_supported, child_id, first, n in connection.execute(query):
+            counted.append((bool(automatic), outcome, bool(was_supported), n))
+            if child_id is not None:
+                day = _as_date(first)
+                firsts[child_id] = min(day, firsts.get(child_id, day))
+        born = _births(connection, list(firsts))
+    supported_children = [(c, _as_date(born.get(c)), day) for c, day in firsts.items()]
+    return tally_figures(counted, supported_children, desk.rules)
+
+
+def _births(connection: Any, child_ids: list[str]) -> dict[str, Any]:
+    """Dates of birth of many children, a few thousand keys at a time."""
+    born: dict[str, Any] = {}
+    for start in range(0, len(child_ids), 5_000):
+        chunk = child_ids[start : start + 5_000]
+        born.update(
+            connection.execute(
+                select(Child.id, Child.date_of_birth).where(col(Child.id).in_(chunk))
+            ).all()
+        )
+    return born
 
 
 def _as_date(value: Any) -> Any:

@@ -34,7 +34,6 @@ from siu_tui.domain.reports import (
     AGE_KEYS,
     CATEGORY_KEYS,
     ETHNIC_GROUP_KEYS,
-    ETHNIC_GROUPS,
     NOT_RECORDED,
     QUARTER_KEYS,
     REASON_KEYS,
@@ -43,6 +42,7 @@ from siu_tui.domain.reports import (
     ReportTable,
     age_thresholds,
     category_key,
+    ethnic_group,
     percent,
     report_period,
     report_tables,
@@ -118,13 +118,14 @@ def thematic_report(
     def activity() -> None:
         figures["conference_activity"] = conference_activity(desk, start, end)
 
-    snapshots: dict[int, tuple[dict[str, int], dict[str, int], dict[str, int]]] = {}
+    snapshots: dict[int, Snapshot] = {}
+    days = {q: quarter(period.year, q).end for q in period.quarters}
+    if len(period.quarters) == 1:  # its commentary compares with the quarter before
+        year_before, q_before = period.previous_quarter()
+        days[0] = quarter(year_before, q_before).end
 
-    def snapshot(q: int, on: date) -> Callable[[], None]:
-        def count() -> None:
-            snapshots[q] = plans_at(desk, on)
-
-        return count
+    def plans() -> None:
+        snapshots.update(zip(days, plans_on(desk, list(days.values())), strict=True))
 
     def ended() -> None:
         figures["plans_ended"] = plans_ended(desk, start, end)
@@ -148,19 +149,13 @@ def thematic_report(
         figures["minutes"] = _minutes(desk, start, end)
 
     steps = [
-        *(
-            (f"Children on a plan at the end of Q{q}", snapshot(q, quarter(period.year, q).end))
-            for q in period.quarters
-        ),
+        ("Children on a plan at each quarter-end", plans),
         ("Report timeliness", timeliness),
         ("Advocacy, challenges and minutes", others),
         ("Conference activity", activity),
         ("Plans ended", ended),
         ("Late and stood-down conferences", late),
     ]
-    if len(period.quarters) == 1:  # its commentary compares with the quarter before
-        year_before, q_before = period.previous_quarter()
-        steps.append(("The quarter before", snapshot(0, quarter(year_before, q_before).end)))
     _run_parts(steps, progress)
     for q in period.quarters:
         key = QUARTER_KEYS[q - 1]
@@ -234,16 +229,14 @@ def _flag(column: Any, weight: int) -> Any:
     return case((column.is_(True), weight), else_=0)
 
 
-def plans_at(desk: Desk, day: date) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    """Children subject to a plan at the end of ``day``, by category, ethnic group and age.
+Snapshot = tuple[dict[str, int], dict[str, int], dict[str, int]]
+"""Children on a plan on one day: by category, by ethnic group, by age band."""
 
-    A plan counts from the day of the conference that made it until the day of the one that
-    ended it (not included), with the categories last set on or before ``day``: exactly the
-    plan periods (``PlanPeriod``) that span the day.
-    """
+
+def _age_band(day: date) -> Any:
     one, five, ten, sixteen = age_thresholds(day)
     dob = col(Child.date_of_birth)
-    band = case(
+    return case(
         (or_(dob.is_(None), dob > day), "unborn"),
         (dob > one, "under_1"),
         (dob > five, "1_4"),
@@ -251,33 +244,65 @@ def plans_at(desk: Desk, day: date) -> tuple[dict[str, int], dict[str, int], dic
         (dob > sixteen, "10_15"),
         else_="16_plus",
     )
-    group = case(
-        *((col(Child.ethnicity).in_(codes), name) for name, codes in ETHNIC_GROUPS.items()),
-        else_="undetermined",
-    )
+
+
+def plans_on(desk: Desk, days: list[date]) -> list[Snapshot]:
+    """Children subject to a plan at the end of each of ``days``, by category, ethnic group
+    and age, in one pass over the plan periods.
+
+    A plan counts from the day of the conference that made it until the day of the one that
+    ended it (not included), with the categories last set on or before the day: exactly the
+    plan periods (``PlanPeriod``) that span it. The database counts, for each combination of
+    categories, ethnicity code and each day's age band, how many periods span each day; each
+    period and child is read once however many days are asked for.
+    """
+    if not days:
+        return []
+    start, end = col(PlanPeriod.start_date), col(PlanPeriod.end_date)
     flags = (PlanPeriod.neglect, PlanPeriod.physical, PlanPeriod.emotional, PlanPeriod.sexual)
+    bands = [_age_band(day) for day in days]
+    spans = [
+        func.sum(case((and_(start <= day, or_(end.is_(None), end > day)), 1), else_=0))
+        for day in days
+    ]
     query = (
-        select(*flags, group, band, func.count())
+        select(*flags, Child.ethnicity, *bands, *spans)
         .select_from(PlanPeriod)
         .join(Child, col(Child.id) == PlanPeriod.child_id)
-        .where(or_(col(PlanPeriod.end_date).is_(None), col(PlanPeriod.end_date) > day))
-        .where(col(PlanPeriod.start_date) <= day)
-        .group_by(*flags, group, band)
+        .where(or_(end.is_(None), end > min(days)))
+        .where(start <= max(days))
+        .group_by(*flags, Child.ethnicity, *bands)
+        .with_hint(Child, "INDEXED BY ix_child_report", "sqlite")
     )
-    categories = dict.fromkeys((*CATEGORY_KEYS, "total"), 0)
-    ethnicity = dict.fromkeys(ETHNIC_GROUP_KEYS, 0)
-    ages = dict.fromkeys(AGE_KEYS, 0)
+    snapshots = [
+        (
+            dict.fromkeys((*CATEGORY_KEYS, "total"), 0),
+            dict.fromkeys(ETHNIC_GROUP_KEYS, 0),
+            dict.fromkeys(AGE_KEYS, 0),
+        )
+        for _ in days
+    ]
+    width = len(days)
     with desk.store.read() as session:
-        for neglect, physical, emotional, sexual, ethnic, age, n in session.connection().execute(
-            query
-        ):
-            key = category_key(bool(neglect), bool(physical), bool(emotional), bool(sexual))
-            if key is not None:
-                categories[key] += n
-            categories["total"] += n
-            ethnicity[ethnic] += n
-            ages[age] += n
-    return categories, ethnicity, ages
+        for row in session.connection().execute(query):
+            key = category_key(*(bool(flag) for flag in row[:4]))
+            group = ethnic_group(row[4])
+            for (categories, ethnicity, ages), band, n in zip(
+                snapshots, row[5 : 5 + width], row[5 + width :], strict=True
+            ):
+                if not n:
+                    continue
+                if key is not None:
+                    categories[key] += n
+                categories["total"] += n
+                ethnicity[group] += n
+                ages[band] += n
+    return snapshots
+
+
+def plans_at(desk: Desk, day: date) -> Snapshot:
+    """Children subject to a plan at the end of ``day`` (see ``plans_on``)."""
+    return plans_on(desk, [day])[0]
 
 
 def plans_ended(desk: Desk, start: date, end: date) -> dict[str, int | float]:
@@ -362,6 +387,7 @@ def report_timeliness(desk: Desk, start: date, end: date) -> dict[str, dict[str,
         # The days come from the joined table alone: with the period's range here as well,
         # SQLite would search the whole range once per day.
         .where(Conference.status == _HELD)
+        .with_hint(SocialWorkerReport, "INDEXED BY ix_sw_report_receipts", "sqlite")
         .subquery()
     )
     query = select(classes.c.initial, classes.c.p, classes.c.c, func.count()).group_by(
@@ -432,6 +458,7 @@ def _minutes(desk: Desk, start: date, end: date) -> dict[str, Any]:
         .join(Minutes, col(Minutes.conference_id) == Conference.id)
         .where(_held_between(start, end))
         .group_by(Conference.date, Minutes.distribution_due, Minutes.distributed_at)
+        .with_hint(Minutes, "INDEXED BY ix_minutes_distribution", "sqlite")
     )
     tally = DistributionTally(clock.today())
     with desk.store.read() as session:
