@@ -606,7 +606,8 @@ class ExportDialog(SIUModal["Path | None"]):
                 yield Static("Writing…", markup=False)
                 yield ProgressBar(id="export-progress", show_eta=False, total=None)
             yield Static(
-                "Enter or Ctrl+S writes the file; Esc closes without writing.",
+                "↑ ↓ and Enter choose the format; Ctrl+S (or Enter in the file name) writes "
+                "the file; Esc closes without writing.",
                 classes="hint",
                 markup=False,
             )
