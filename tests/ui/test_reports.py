@@ -205,11 +205,14 @@ async def test_export_writes_the_format_chosen(
         await pilot.pause()
         assert dialog.fmt == fmt
         assert Path(field.value).name == default_name(report, fmt)  # the name follows
-        await pilot.press("tab", "ctrl+a", "ctrl+k", *f"{tmp_path}/out/report.{fmt}")
+        # A name without a folder goes into the exports folder (short, so typing is quick).
+        await pilot.press("tab", "ctrl+a", "ctrl+k", *f"out/r.{fmt}")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
-        target = tmp_path / "out" / f"report.{fmt}"
+        from siu_tui.config import exports_dir
+
+        target = exports_dir() / "out" / f"r.{fmt}"
         assert f"Annual thematic report 2025-26 written to {target}" in messages(app)
 
     if fmt == "json":
@@ -241,8 +244,10 @@ async def test_export_defaults_to_the_exports_folder(sample_url: str) -> None:
 async def test_a_place_that_cannot_be_written_is_refused_beside_the_field(
     sample_url: str, tmp_path: Path
 ) -> None:
-    place = tmp_path / "place"
-    place.mkdir()
+    from siu_tui.config import exports_dir
+
+    place = exports_dir() / "place"
+    place.mkdir(parents=True)
     blocker = place / "a-file"
     blocker.write_text("not a folder")
     app = SIUApp(sample_url, user="tester")
@@ -252,15 +257,15 @@ async def test_a_place_that_cannot_be_written_is_refused_beside_the_field(
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
-        await pilot.press("tab", "ctrl+a", "ctrl+k", *f"{blocker}/report.xlsx", "enter")
+        await pilot.press("tab", "ctrl+a", "ctrl+k", *"place/a-file/r.xlsx", "enter")
         await settle(pilot)
         assert app.screen is dialog
         error = dialog.query_one("#error-path", Label)
         assert error.display
-        assert str(error.render()).startswith(f"Cannot write {blocker}/report.xlsx")
+        assert str(error.render()).startswith(f"Cannot write {blocker}/r.xlsx")
         assert blocker.read_text() == "not a folder"
         # A folder is not a file either.
-        await pilot.press("ctrl+a", "ctrl+k", *str(place), "enter")
+        await pilot.press("ctrl+a", "ctrl+k", *"place", "enter")
         await settle(pilot)
         assert "That is a folder" in str(error.render())
         await pilot.press("escape")
