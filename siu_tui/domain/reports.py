@@ -160,12 +160,6 @@ def category_key(neglect: bool, physical: bool, emotional: bool, sexual: bool) -
     return chosen[0] if len(chosen) == 1 else MULTIPLE
 
 
-def categories_key(stored: str) -> str | None:
-    """The same, from a plan's stored categories ("neglect;emotional")."""
-    chosen = {c for c in stored.split(";") if c}
-    return category_key(*(key in chosen for key in CATEGORY_KEYS[:4]))
-
-
 def percent(part: int, whole: int) -> float:
     """A share to one decimal place, halves rounded up as a manager would by hand (not to
     the even digit); nothing out of nothing is 0.0."""

@@ -52,6 +52,7 @@ from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
 from siu_tui.services.outbox import queue_message
+from siu_tui.services.values import stored_date
 
 KIND = "advocacy"
 """The outbox kind of every message about a referral."""
@@ -741,10 +742,10 @@ def advocacy_figures(desk: Desk, start: date, end: date) -> AdvocacyFigures:
         for automatic, outcome, was_supported, child_id, first, n in connection.execute(query):
             counted.append((bool(automatic), outcome, bool(was_supported), n))
             if child_id is not None:
-                day = _as_date(first)
+                day = stored_date(first)
                 firsts[child_id] = min(day, firsts.get(child_id, day))
         born = _births(connection, list(firsts))
-    supported_children = [(c, _as_date(born.get(c)), day) for c, day in firsts.items()]
+    supported_children = [(c, stored_date(born.get(c)), day) for c, day in firsts.items()]
     return tally_figures(counted, supported_children, desk.rules)
 
 
@@ -759,8 +760,3 @@ def _births(connection: Any, child_ids: list[str]) -> dict[str, Any]:
             ).all()
         )
     return born
-
-
-def _as_date(value: Any) -> Any:
-    """An aggregate (MIN) comes back from SQLite as text, not a date."""
-    return date.fromisoformat(value[:10]) if isinstance(value, str) else value

@@ -39,6 +39,7 @@ from siu_tui.services.context import Desk
 from siu_tui.services.matching import Matcher, tidy
 from siu_tui.services.risk import with_risks
 from siu_tui.services.rows import ConferenceRow, build_rows, fetch_rows, row_select
+from siu_tui.services.values import stored_date
 
 Phase = Literal["upcoming", "past"]
 
@@ -169,14 +170,10 @@ def _search_keys(
         for when, start, conference_id in connection.execute(
             query.limit(SEARCH_CONFERENCE_CAP + 1)
         ):
-            keys.add((_as_date(when), _as_time(start), conference_id))
+            keys.add((stored_date(when), _as_time(start), conference_id))
         if len(keys) > SEARCH_CONFERENCE_CAP:
             return None
     return list(keys)
-
-
-def _as_date(value: Any) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _as_time(value: Any) -> time:

@@ -39,6 +39,7 @@ from siu_tui.domain.periods import Period, week_of
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
+from siu_tui.services.values import stored_date
 
 PAGE = 60
 MAX_PAGE = 500
@@ -218,11 +219,11 @@ def task_keys(
     rows = session.connection().execute(union_all(*parts)).cursor.fetchall()
     keys = [
         TaskKey(
-            _day(due_at),
+            stored_date(due_at),
             TASK_ORDER[task],
             minutes_id,
             task,
-            _day(done_at) if done_at else None,
+            stored_date(done_at) if done_at else None,
             conference_id,
         )
         for minutes_id, task, due_at, done_at, conference_id in rows
@@ -232,11 +233,6 @@ def task_keys(
         keys = [k for k in keys if k.conference_id in chosen]
     keys.sort()
     return keys
-
-
-def _day(value: Any) -> date:
-    """A date as the driver returned it: ISO text from SQLite, a date from PostgreSQL."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def task_rows(session: Session, keys: list[TaskKey], start: date, today: date) -> list[WeekTask]:
@@ -559,9 +555,9 @@ def minutes_figures(
         for chair_id, held, due, distributed in (
             session.connection().execute(query).cursor.fetchall()
         ):
-            done = _day(distributed) if distributed else None
-            days = days_to_distribution(_day(held), done)
-            deadline = _day(due)
+            done = stored_date(distributed) if distributed else None
+            days = days_to_distribution(stored_date(held), done)
+            deadline = stored_date(due)
             overall.add(deadline, done, days)
             tally = chairs.get(chair_id)
             if tally is None:

@@ -53,6 +53,7 @@ from siu_tui.services.challenges import challenge_figures
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
 from siu_tui.services.standdown import StandDownFilter, late_totals, stood_down_totals
+from siu_tui.services.values import stored_date
 
 ProgressFn = Callable[[int, int, str], None]
 """Called as each part of the report is counted: (done, total, what is being counted)."""
@@ -405,10 +406,6 @@ def report_timeliness(desk: Desk, start: date, end: date) -> dict[str, dict[str,
     return result
 
 
-def _day(text: str) -> date:
-    return date.fromisoformat(str(text)[:10])
-
-
 def held_after_deadline(desk: Desk, start: date, end: date) -> dict[str, Any]:
     """Conferences held after their deadline, initial and review apart, and by reason (a
     late conference with no reason recorded is counted as such, not hidden)."""
@@ -464,8 +461,8 @@ def _minutes(desk: Desk, start: date, end: date) -> dict[str, Any]:
     with desk.store.read() as session:
         rows = session.connection().execute(query).all()
     for held, due, distributed, n in rows:
-        done = _day(distributed) if distributed else None
-        tally.add(_day(due), done, days_to_distribution(_day(held), done), n)
+        done = stored_date(distributed) if distributed else None
+        tally.add(stored_date(due), done, days_to_distribution(stored_date(held), done), n)
     overall = tally.figures()
     return {
         "conferences": overall.conferences,

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Integer, String, or_, type_coerce
 from sqlmodel import Session, col, select
@@ -31,6 +30,7 @@ from siu_tui.domain.invites import (
 from siu_tui.domain.settings import Rules
 from siu_tui.domain.timescales import report_deadlines
 from siu_tui.services.rows import ConferenceRow
+from siu_tui.services.values import stored_date
 
 CHUNK = 500
 """Keys per IN (...) list: well inside every database's parameter limit."""
@@ -46,13 +46,6 @@ class RiskInfo:
     sw_report: str
     """Which copies of the social worker's report are overdue, and since when ("to parents
     due 23/11/2026")."""
-
-
-def _as_date(value: Any) -> date | None:
-    """A stored date: ISO text on SQLite, a date already on other databases."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -103,7 +96,7 @@ def assess_risks(
             type_coerce(SocialWorkerReport.to_chair_at, String),
         ).where(col(SocialWorkerReport.conference_id).in_(list(chunk)))
         for cid, parents, chair in connection.execute(sw).all():
-            reports[cid] = (_as_date(parents), _as_date(chair))
+            reports[cid] = (stored_date(parents), stored_date(chair))
     out: dict[str, RiskInfo] = {}
     for cid, ctype, day in wanted:
         invited = facts.get(cid, [])

@@ -14,7 +14,6 @@ from siu_tui.domain.reports import (
     ETHNIC_GROUPS,
     age_key,
     age_thresholds,
-    categories_key,
     category_key,
     ethnic_group,
     percent,
@@ -131,7 +130,6 @@ def test_one_category_is_itself_two_or_more_are_multiple(bits: int) -> None:
     ]
     expected = None if not names else names[0] if len(names) == 1 else "multiple"
     assert category_key(*flags) == expected
-    assert categories_key(";".join(names)) == expected
 
 
 @pytest.mark.parametrize(
