@@ -94,19 +94,30 @@ class ReportPeriod:
         return (self.year, first - 1) if first > 1 else (self.year - 1, 4)
 
 
+class PeriodError(ValueError):
+    """A report period that makes no sense, naming the choice at fault ("kind", "year" or
+    "quarter") so a form can show the message beside it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def report_period(kind: str, year: int, quarter_number: int | None = None) -> ReportPeriod:
     """The period a report asks for, refusing combinations that make no sense (an annual
     report for one quarter, a quarterly report with no quarter)."""
     if kind not in KINDS:
-        raise ValueError(f"A report is annual or quarterly, not {kind!r}")
+        raise PeriodError("kind", f"A report is annual or quarterly, not {kind!r}")
     if not 1900 <= year <= 2999:
-        raise ValueError(f"{year} is not a year the council could report on")
+        raise PeriodError("year", f"{year} is not a year the council could report on")
     if kind == "annual":
         if quarter_number is not None:
-            raise ValueError("An annual report covers the whole year: leave out the quarter")
+            raise PeriodError(
+                "quarter", "An annual report covers the whole year: leave out the quarter"
+            )
         return ReportPeriod(kind, year, None, financial_year(year))
     if quarter_number is None:
-        raise ValueError("A quarterly report needs a quarter (1 to 4)")
+        raise PeriodError("quarter", "A quarterly report needs a quarter (1 to 4)")
     return ReportPeriod(kind, year, quarter_number, quarter(year, quarter_number))
 
 

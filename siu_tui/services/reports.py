@@ -38,6 +38,7 @@ from siu_tui.domain.reports import (
     QUARTER_KEYS,
     REASON_KEYS,
     TIMELINESS_KEYS,
+    PeriodError,
     ReportPeriod,
     ReportTable,
     age_thresholds,
@@ -95,9 +96,8 @@ def parse_period(kind: str, year: int | str, quarter_number: int | str | None) -
             raise ValidationError.single("quarter", "A quarter is 1, 2, 3 or 4")
     try:
         return report_period(kind, year_value, q)
-    except ValueError as exc:
-        name = "year" if "year" in str(exc) and "quarter" not in str(exc) else "quarter"
-        raise ValidationError.single(name, str(exc)) from None
+    except PeriodError as exc:
+        raise ValidationError.single(exc.field, str(exc)) from None
 
 
 def thematic_report(
