@@ -116,9 +116,16 @@ def main() -> None:
         f"{report['whole_s'] * 1000:10.0f} ms  ({report['held_in_year']:,} held that year, "
         f"{report_conferences:,} conferences)"
     )
-    for part in ("activity", "plans", "ended", "timeliness", "late", "others"):
+    for part in (
+        "plans", "timeliness", "advocacy", "minutes", "late", "ended", "challenges", "activity"
+    ):  # fmt: skip
         print(f"  {part + ':':<34}{report[part + '_s'] * 1000:7.0f} ms")
+    print(f"  {'the parts one after another:':<34}{report['parts_sum_s'] * 1000:7.0f} ms")
     print(f"siu report annual --format xlsx:     {report['cli_xlsx_s'] * 1000:7.0f} ms")
+    print(
+        f"(a fixed Python loop took {report['cpu_reference_s'] * 1000:.0f} ms just now: "
+        "this machine's speed at the time)"
+    )
     imported = bench_import.run(100_000)
     print(
         f"siu import, {imported['rows']:,} rows:        {imported['import_s']:7.1f} s  "

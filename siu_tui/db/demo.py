@@ -428,6 +428,7 @@ class _Kid:
     dob: date | None
     """None while unborn (only the baby of a pre-birth conference, until its birth)."""
     name: str = ""
+    ethnicity: str | None = None
 
 
 @dataclass(slots=True)
@@ -836,7 +837,7 @@ class _Generator:
         else:
             sex = "F" if self.chance(0.5) else "M"
             first = self.choice(FIRST_NAMES_F if sex == "F" else FIRST_NAMES_M)
-        kid = _Kid(new_id(), dob, f"{first} {surname}")
+        kid = _Kid(new_id(), dob, f"{first} {surname}", ethnicity)
         fam.kids.append(kid)
         self.rows["child"].append(
             {
@@ -1020,13 +1021,13 @@ class _Generator:
                         "latest_categories": cats,
                     }
                     self.rows["cp_plan"].append(plan)
-                    periods[k.id] = self.plan_period(plan, day, categories[k.id])
+                    periods[k.id] = self.plan_period(plan, k, day, categories[k.id])
             elif decision == CONTINUE:
                 for k in kids:
                     if k.id in plans:
                         plans[k.id]["latest_categories"] = _join_categories(categories[k.id])
                         periods[k.id]["end_date"] = day
-                        periods[k.id] = self.plan_period(plans[k.id], day, categories[k.id])
+                        periods[k.id] = self.plan_period(plans[k.id], k, day, categories[k.id])
             else:
                 for plan in plans.values():
                     plan["end_conference_id"] = conf_id
@@ -1046,8 +1047,11 @@ class _Generator:
                 chair = fam.iro
         return used
 
-    def plan_period(self, plan: dict[str, Any], start: date, chosen: set[str]) -> dict[str, Any]:
-        """The plan's stretch from ``start`` with these categories (see ``PlanPeriod``)."""
+    def plan_period(
+        self, plan: dict[str, Any], kid: _Kid, start: date, chosen: set[str]
+    ) -> dict[str, Any]:
+        """The plan's stretch from ``start`` with these categories, and the child's details
+        as the child's row holds them (see ``PlanPeriod``)."""
         period = {
             "id": new_id(),
             "plan_id": plan["id"],
@@ -1055,6 +1059,8 @@ class _Generator:
             "start_date": start,
             "end_date": None,
             **{category: category in chosen for category in CATEGORY_ORDER},
+            "child_date_of_birth": kid.dob,
+            "child_ethnicity": kid.ethnicity,
         }
         self.rows["cp_plan_period"].append(period)
         return period

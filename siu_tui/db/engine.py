@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from siu_tui.config import sqlite_path
+from siu_tui.db import planner  # noqa: F401  (SQLite's index hints, see there)
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -64,20 +64,6 @@ def make_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
-
-
-def _sqlite_index_hint(_compiler: object, _table: object, text: str) -> str:
-    """``Select.with_hint(table, "INDEXED BY ix_name", "sqlite")`` written after the table's
-    name, as SQLite reads it (SQLAlchemy renders table hints for other databases only).
-
-    Without statistics SQLite prefers a unique key to an index that holds every column a
-    query needs; the annual report's joins name the covering index instead. Other databases
-    ignore a hint meant for SQLite.
-    """
-    return text
-
-
-SQLiteCompiler.get_from_hint_text = _sqlite_index_hint  # type: ignore[method-assign,assignment]
 
 
 class Store:

@@ -160,6 +160,9 @@ class Conference(SQLModel, table=True):
             "late_reason",
             "id",
         ),
+        # The report meets a year's reports, minutes and referrals in conference-id order,
+        # reading both indexes side by side instead of looking each conference up at random.
+        Index("ix_conference_report_by_id", "id", "status", "date", "type"),
     )
 
     id: str = _id()
@@ -245,33 +248,40 @@ class PlanPeriod(SQLModel, table=True):
     next one that set them again or ended the plan (open while it is the latest).
 
     Kept beside the plan so that "children subject to a plan on a day, by category as last
-    set on or before it" is one index range, not a search through every child's conferences.
+    set on or before it" is one pass over one index, not a search through every child's
+    conferences. The child's date of birth and ethnicity are copied in for the same reason
+    (the quarter-end figures count by them): whatever writes a child's date of birth or
+    ethnicity calls ``siu_tui.db.periods.copy_child_details`` in the same transaction.
     """
 
     __tablename__ = "cp_plan_period"
     __table_args__ = (
-        # Covering: a quarter-end snapshot reads only this index (and the child's details).
+        # Covering, in the order the quarter-end figures group by: the database adds up the
+        # periods as it reads them, with no join and no sort.
         Index(
-            "ix_cp_plan_period_dates",
-            "end_date",
-            "start_date",
-            "child_id",
+            "ix_cp_plan_period_report",
+            "child_date_of_birth",
             "neglect",
             "physical",
             "emotional",
             "sexual",
+            "child_ethnicity",
+            "end_date",
+            "start_date",
         ),
     )
 
     id: str = _id()
     plan_id: str = _fk("cp_plan.id")
-    child_id: str = _fk("child.id", index=False)
+    child_id: str = _fk("child.id")
     start_date: date
     end_date: date | None = None
     neglect: bool = False
     physical: bool = False
     emotional: bool = False
     sexual: bool = False
+    child_date_of_birth: date | None = None
+    child_ethnicity: str | None = Field(default=None, max_length=4)
 
 
 class Invitee(SQLModel, table=True):

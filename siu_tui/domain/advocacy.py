@@ -217,6 +217,22 @@ def tally_figures(
     the first; since children only grow older, the first conference they were supported at
     decides whether they were ever supported while younger.
     """
+    children = younger = 0
+    for _child, born, day in supported_children:
+        children += 1
+        if born is None or born > day or age_on(born, day) < rules.advocacy_min_age:
+            younger += 1
+    return figures_from_counts(groups, children, younger)
+
+
+def figures_from_counts(
+    groups: Iterable[tuple[bool, str, bool | None, int]],
+    children_supported: int,
+    younger_children_supported: int,
+) -> AdvocacyFigures:
+    """The figures from referrals counted by (automatic, outcome, supported), and the
+    children supported counted already (as the database counts them, with
+    ``latest_birth_at_referral_age``)."""
     counts = dict.fromkeys(AdvocacyFigures.__slots__, 0)
     for automatic, outcome, supported, n in groups:
         counts["referrals"] += n
@@ -225,8 +241,17 @@ def tally_figures(
             counts[outcome] += n
         if supported:
             counts["supported"] += n
-    for _child, born, day in supported_children:
-        counts["children_supported"] += 1
-        if born is None or born > day or age_on(born, day) < rules.advocacy_min_age:
-            counts["younger_children_supported"] += 1
+    counts["children_supported"] = children_supported
+    counts["younger_children_supported"] = younger_children_supported
     return AdvocacyFigures(**counts)
+
+
+def latest_birth_at_referral_age(on: date, rules: Rules = DEFAULT_RULES) -> date:
+    """The latest date of birth of a child who has reached the automatic referral age on
+    ``on``: a child born after it, or not born, is younger (``age_on`` agrees for every date,
+    29 February included). Lets the database judge "younger" with a date comparison."""
+    years = rules.advocacy_min_age
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February, and that many years before is not a leap year
+        return on.replace(year=on.year - years, day=28)

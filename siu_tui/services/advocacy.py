@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import Column, Date, MetaData, Table, case, func, or_
+from sqlalchemy.schema import CreateTable
 from sqlmodel import Session, col, select
 
 from siu_tui import clock
@@ -36,6 +37,7 @@ from siu_tui.db.models import (
     Setting,
     Staff,
 )
+from siu_tui.db.planner import bare
 from siu_tui.domain.advocacy import (
     NOTICES,
     AdvocacyFigures,
@@ -43,7 +45,8 @@ from siu_tui.domain.advocacy import (
     age_label,
     compose_notice,
     eligible_for_advocacy,
-    tally_figures,
+    figures_from_counts,
+    latest_birth_at_referral_age,
 )
 from siu_tui.domain.codes import AdvocacyOutcome, ConferenceStatus, ConferenceType, OutboxState
 from siu_tui.domain.dates import format_date
@@ -52,7 +55,6 @@ from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
 from siu_tui.services.outbox import queue_message
-from siu_tui.services.values import stored_date
 
 KIND = "advocacy"
 """The outbox kind of every message about a referral."""
@@ -718,45 +720,67 @@ def advocacy_figures(desk: Desk, start: date, end: date) -> AdvocacyFigures:
         col(AdvocacyReferral.withdrawn_at).is_(None),
     )
     supported = func.coalesce(AdvocacyReferral.supported, False)
-    # One pass: the counts by (automatic, outcome, supported), with each supported child's
-    # first conference in the period apart (other referrals share one group per outcome).
-    child = case((col(AdvocacyReferral.supported).is_(True), AdvocacyReferral.child_id))
-    query = (
-        select(
-            AdvocacyReferral.automatic,
-            AdvocacyReferral.outcome,
-            supported,
-            child,
-            func.min(Conference.date),
-            func.count(),
-        )
+    # Both read in conference-id order, side by side, not each conference looked up at random.
+    by_conference = (
+        (AdvocacyReferral, "INDEXED BY ix_advocacy_referral_report"),
+        (Conference, "INDEXED BY ix_conference_report_by_id"),
+    )
+    groups = (
+        select(AdvocacyReferral.automatic, AdvocacyReferral.outcome, supported, func.count())
         .join(Conference, col(Conference.id) == AdvocacyReferral.conference_id)
         .where(*live)
-        .group_by(AdvocacyReferral.automatic, AdvocacyReferral.outcome, supported, child)
-        .with_hint(AdvocacyReferral, "INDEXED BY ix_advocacy_referral_report", "sqlite")
+        .group_by(AdvocacyReferral.automatic, AdvocacyReferral.outcome, supported)
     )
-    counted: list[tuple[bool, str, bool, int]] = []
-    firsts: dict[str, date] = {}
+    # Each child supported, at the first conference in the period they were supported at,
+    # judged younger or not there against a table of the period's days.
+    firsts = (
+        select(AdvocacyReferral.child_id, func.min(Conference.date).label("first"))
+        .join(Conference, col(Conference.id) == AdvocacyReferral.conference_id)
+        .where(*live, col(AdvocacyReferral.supported).is_(True))
+        .group_by(AdvocacyReferral.child_id)
+    )
+    for table, hint in by_conference:
+        groups = groups.with_hint(table, hint, "sqlite")
+        firsts = firsts.with_hint(table, hint, "sqlite")
+    first = firsts.subquery()
+    born = col(Child.date_of_birth)
+    younger = or_(born.is_(None), bare(born) > _REFERRAL_AGE.c.latest_birth)
+    children = (
+        select(func.count(), func.coalesce(func.sum(case((younger, 1), else_=0)), 0))
+        .select_from(first)
+        .join(Child, col(Child.id) == first.c.child_id)
+        .join(_REFERRAL_AGE, _REFERRAL_AGE.c.day == first.c.first)
+        .with_hint(Child, "INDEXED BY ix_child_report", "sqlite")
+    )
+    rules = desk.rules
     with desk.store.read() as session:
         connection = session.connection()
-        for automatic, outcome, was_supported, child_id, first, n in connection.execute(query):
-            counted.append((bool(automatic), outcome, bool(was_supported), n))
-            if child_id is not None:
-                day = stored_date(first)
-                firsts[child_id] = min(day, firsts.get(child_id, day))
-        born = _births(connection, list(firsts))
-    supported_children = [(c, stored_date(born.get(c)), day) for c, day in firsts.items()]
-    return tally_figures(counted, supported_children, desk.rules)
+        counted = [
+            (bool(automatic), outcome, bool(was_supported), n)
+            for automatic, outcome, was_supported, n in connection.execute(groups)
+        ]
+        _fill_referral_age(connection, start, end, rules)
+        supported_children, younger_children = connection.execute(children).one()
+    return figures_from_counts(counted, int(supported_children), int(younger_children))
 
 
-def _births(connection: Any, child_ids: list[str]) -> dict[str, Any]:
-    """Dates of birth of many children, a few thousand keys at a time."""
-    born: dict[str, Any] = {}
-    for start in range(0, len(child_ids), 5_000):
-        chunk = child_ids[start : start + 5_000]
-        born.update(
-            connection.execute(
-                select(Child.id, Child.date_of_birth).where(col(Child.id).in_(chunk))
-            ).all()
-        )
-    return born
+_REFERRAL_AGE = Table(
+    "referral_age",
+    MetaData(),
+    Column("day", Date, primary_key=True),
+    Column("latest_birth", Date, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+"""Each day of the period with the latest date of birth of a child of the automatic referral
+age on it (``latest_birth_at_referral_age``): a temporary table of the figures' own
+connection, made inside the read transaction, gone when it ends."""
+
+
+def _fill_referral_age(connection: Any, start: date, end: date, rules: Rules) -> None:
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    connection.execute(CreateTable(_REFERRAL_AGE, if_not_exists=True))
+    connection.execute(_REFERRAL_AGE.delete())
+    connection.execute(
+        _REFERRAL_AGE.insert(),
+        [{"day": day, "latest_birth": latest_birth_at_referral_age(day, rules)} for day in days],
+    )

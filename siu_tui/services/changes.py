@@ -523,7 +523,7 @@ def _apply_plan(
             latest_categories=joined,
         )
         session.add(plan)
-        session.add(_period(plan, conference.date, categories))
+        session.add(_period(session, plan, conference.date, categories))
         audit.record(session, desk.actor, "start plan", plan, conference_id=conference.id)
         return
     plan = plans.get(child_id)
@@ -533,7 +533,7 @@ def _apply_plan(
     if decision == Decision.CONTINUE.value:
         plan.latest_categories = joined
         _close_period(session, plan, conference.date)
-        session.add(_period(plan, conference.date, categories))
+        session.add(_period(session, plan, conference.date, categories))
         action = "continue plan"
     elif decision == Decision.END.value:
         plan.end_date = conference.date
@@ -546,12 +546,18 @@ def _apply_plan(
     audit.record(session, desk.actor, action, plan, before=before, conference_id=conference.id)
 
 
-def _period(plan: ChildProtectionPlan, start: date, categories: tuple[str, ...]) -> PlanPeriod:
-    """The stretch of the plan from ``start`` with these categories (see ``PlanPeriod``)."""
+def _period(
+    session: Session, plan: ChildProtectionPlan, start: date, categories: tuple[str, ...]
+) -> PlanPeriod:
+    """The stretch of the plan from ``start`` with these categories, and the child's details
+    the quarter-end figures count by (see ``PlanPeriod``)."""
+    child = session.get(Child, plan.child_id)
     return PlanPeriod(
         plan_id=plan.id,
         child_id=plan.child_id,
         start_date=start,
+        child_date_of_birth=child.date_of_birth if child else None,
+        child_ethnicity=child.ethnicity if child else None,
         **{category: category in categories for category in CATEGORY_ORDER},
     )
 

@@ -36,6 +36,7 @@ from siu_tui.db.models import (
     StandDown,
     new_id,
 )
+from siu_tui.db.periods import copy_child_details
 from siu_tui.domain.codes import ConferenceStatus, ConferenceType, DecidedBy
 from siu_tui.domain.importing import (
     REQUIRED_COLUMNS,
@@ -495,6 +496,8 @@ class _Import:
                 .values(end_date=day)
             )
         self.insert(PlanPeriod, plan_rows.periods)
+        # Children on record may have new details, and new periods have none yet.
+        copy_child_details(self.conn, child_ids.values())
         return ImportResult(
             rows=count,
             conferences=len(conferences),

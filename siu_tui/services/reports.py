@@ -14,19 +14,33 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, String, and_, case, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import aliased
+from sqlalchemy.schema import CreateTable
 from sqlmodel import col
 
 from siu_tui import clock
 from siu_tui.db.models import (
-    Child,
     ChildProtectionPlan,
     Conference,
     Minutes,
     PlanPeriod,
     SocialWorkerReport,
 )
+from siu_tui.db.planner import bare, constant
 from siu_tui.domain.codes import ConferenceStatus, ConferenceType, ReportTimeliness
 from siu_tui.domain.minutes import DistributionTally, days_to_distribution
 from siu_tui.domain.periods import quarter
@@ -48,6 +62,7 @@ from siu_tui.domain.reports import (
     report_period,
     report_tables,
 )
+from siu_tui.domain.settings import Rules
 from siu_tui.domain.timescales import report_deadlines
 from siu_tui.services.advocacy import advocacy_figures
 from siu_tui.services.challenges import challenge_figures
@@ -60,7 +75,6 @@ ProgressFn = Callable[[int, int, str], None]
 """Called as each part of the report is counted: (done, total, what is being counted)."""
 
 _HELD = ConferenceStatus.HELD.value
-_INITIAL_TYPES = tuple(t.value for t in ConferenceType if t.is_initial)
 
 
 @dataclass(frozen=True)
@@ -144,18 +158,25 @@ def thematic_report(
             "by_reason": {reason.value: n for reason, n in totals.by_reason},
         }
 
-    def others() -> None:
+    def advocacy() -> None:
         figures["advocacy"] = advocacy_figures(desk, start, end).as_dict()
+
+    def challenges() -> None:
         figures["challenges"] = _challenges(desk, start, end)
+
+    def minutes() -> None:
         figures["minutes"] = _minutes(desk, start, end)
 
+    # The longest first, so the short ones fill the gaps at the end.
     steps = [
         ("Children on a plan at each quarter-end", plans),
         ("Report timeliness", timeliness),
-        ("Advocacy, challenges and minutes", others),
-        ("Conference activity", activity),
-        ("Plans ended", ended),
+        ("Advocacy referrals", advocacy),
+        ("Minutes", minutes),
         ("Late and stood-down conferences", late),
+        ("Plans ended", ended),
+        ("Challenges", challenges),
+        ("Conference activity", activity),
     ]
     _run_parts(steps, progress)
     for q in period.quarters:
@@ -226,25 +247,26 @@ def conference_activity(desk: Desk, start: date, end: date) -> dict[str, int]:
     return result
 
 
-def _flag(column: Any, weight: int) -> Any:
-    return case((column.is_(True), weight), else_=0)
-
-
 Snapshot = tuple[dict[str, int], dict[str, int], dict[str, int]]
 """Children on a plan on one day: by category, by ethnic group, by age band."""
 
 
-def _age_band(day: date) -> Any:
-    one, five, ten, sixteen = age_thresholds(day)
-    dob = col(Child.date_of_birth)
+def _age_band(day: date, born: Any) -> Any:
+    """The age band on ``day`` of a child born on ``born``, as its place in ``AGE_KEYS``."""
+    one, five, ten, sixteen = (constant(threshold) for threshold in age_thresholds(day))
+    band = {key: constant(n) for n, key in enumerate(AGE_KEYS)}
     return case(
-        (or_(dob.is_(None), dob > day), "unborn"),
-        (dob > one, "under_1"),
-        (dob > five, "1_4"),
-        (dob > ten, "5_9"),
-        (dob > sixteen, "10_15"),
-        else_="16_plus",
+        (or_(born.is_(None), born > constant(day)), band["unborn"]),
+        (born > one, band["under_1"]),
+        (born > five, band["1_4"]),
+        (born > ten, band["5_9"]),
+        (born > sixteen, band["10_15"]),
+        else_=band["16_plus"],
     )
+
+
+_BY_CONFERENCE = "INDEXED BY ix_conference_report_by_id"
+"""Read a year's conferences in id order, beside their reports, minutes and referrals."""
 
 
 def plans_on(desk: Desk, days: list[date]) -> list[Snapshot]:
@@ -253,28 +275,41 @@ def plans_on(desk: Desk, days: list[date]) -> list[Snapshot]:
 
     A plan counts from the day of the conference that made it until the day of the one that
     ended it (not included), with the categories last set on or before the day: exactly the
-    plan periods (``PlanPeriod``) that span it. The database counts, for each combination of
-    categories, ethnicity code and each day's age band, how many periods span each day; each
-    period and child is read once however many days are asked for.
+    plan periods (``PlanPeriod``) that span it. The database reads the periods in the order
+    of their index (date of birth, categories, ethnicity) and adds up, as it goes, how many
+    span each day; then it puts each date of birth in its age band on each day and adds
+    those groups up. Nothing is sorted and no child is looked up, so the pass costs what
+    reading the index costs (its whole length: the days' test is made on each entry).
     """
     if not days:
         return []
     start, end = col(PlanPeriod.start_date), col(PlanPeriod.end_date)
+    born, ethnicity_code = col(PlanPeriod.child_date_of_birth), col(PlanPeriod.child_ethnicity)
     flags = (PlanPeriod.neglect, PlanPeriod.physical, PlanPeriod.emotional, PlanPeriod.sexual)
-    bands = [_age_band(day) for day in days]
     spans = [
-        func.sum(case((and_(start <= day, or_(end.is_(None), end > day)), 1), else_=0))
-        for day in days
+        func.sum(
+            case((and_(bare(start) <= day, or_(end.is_(None), bare(end) > day)), 1), else_=0)
+        ).label(f"on_{i}")
+        for i, day in enumerate(days)
     ]
-    query = (
-        select(*flags, Child.ethnicity, *bands, *spans)
-        .select_from(PlanPeriod)
-        .join(Child, col(Child.id) == PlanPeriod.child_id)
-        .where(or_(end.is_(None), end > min(days)))
-        .where(start <= max(days))
-        .group_by(*flags, Child.ethnicity, *bands)
-        .with_hint(Child, "INDEXED BY ix_child_report", "sqlite")
+    by_birth = (
+        select(born, *flags, ethnicity_code, *spans)
+        .where(or_(end.is_(None), bare(end) > min(days)))
+        .where(bare(start) <= max(days))
+        .group_by(born, *flags, ethnicity_code)
+        .with_hint(PlanPeriod, "INDEXED BY ix_cp_plan_period_report", "sqlite")
+        .subquery()
     )
+    group = (
+        by_birth.c.neglect,
+        by_birth.c.physical,
+        by_birth.c.emotional,
+        by_birth.c.sexual,
+        by_birth.c.child_ethnicity,
+    )
+    bands = [_age_band(day, bare(by_birth.c.child_date_of_birth)) for day in days]
+    totals = [func.sum(by_birth.c[f"on_{i}"]) for i in range(len(days))]
+    query = select(*group, *bands, *totals).group_by(*group, *bands)
     snapshots = [
         (
             dict.fromkeys((*CATEGORY_KEYS, "total"), 0),
@@ -285,19 +320,20 @@ def plans_on(desk: Desk, days: list[date]) -> list[Snapshot]:
     ]
     width = len(days)
     with desk.store.read() as session:
-        for row in session.connection().execute(query):
-            key = category_key(*(bool(flag) for flag in row[:4]))
-            group = ethnic_group(row[4])
-            for (categories, ethnicity, ages), band, n in zip(
-                snapshots, row[5 : 5 + width], row[5 + width :], strict=True
-            ):
-                if not n:
-                    continue
-                if key is not None:
-                    categories[key] += n
-                categories["total"] += n
-                ethnicity[group] += n
-                ages[band] += n
+        rows = session.connection().execute(query).all()
+    for row in rows:
+        key = category_key(*(bool(flag) for flag in row[:4]))
+        group_name = ethnic_group(row[4])
+        for (categories, ethnicity, ages), band, n in zip(
+            snapshots, row[5 : 5 + width], row[5 + width :], strict=True
+        ):
+            if not n:
+                continue
+            if key is not None:
+                categories[key] += n
+            categories["total"] += n
+            ethnicity[group_name] += n
+            ages[AGE_KEYS[band]] += n
     return snapshots
 
 
@@ -319,6 +355,7 @@ def plans_ended(desk: Desk, start: date, end: date) -> dict[str, int | float]:
         .select_from(ChildProtectionPlan)
         .join(ending, col(ending.id) == ChildProtectionPlan.end_conference_id)
         .where(col(ChildProtectionPlan.end_date) >= start, col(ChildProtectionPlan.end_date) <= end)
+        .with_hint(ending, _BY_CONFERENCE, "sqlite")
     )
     with desk.store.read() as session:
         total, first = session.connection().execute(query).one()
@@ -329,39 +366,64 @@ def plans_ended(desk: Desk, start: date, end: date) -> dict[str, int | float]:
     }
 
 
-def _report_due(start: date, end: date, desk: Desk) -> Any:
-    """Each day of the period with the last days the social worker's report may reach the
-    parents and the chair for an initial conference and a review held on it, as a table
-    the database can join (a UNION of one row per day: portable, and a period is at most
-    366 days, under SQLite's 500-term limit)."""
+_REPORT_DUE = Table(
+    "report_due",
+    MetaData(),
+    Column("day", Date, primary_key=True),
+    Column("type", String(24), primary_key=True),
+    Column("initial", Integer, nullable=False),
+    Column("parents", Date, nullable=False),
+    Column("chair", Date, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+"""Each day of the period and conference type with the last days the social worker's report
+may reach the parents and the chair for a conference of that type held that day, and
+whether the type is an initial one: a temporary table of the report's own connection, keyed
+as the conferences are, so each conference read in id order finds its deadlines at once. It
+is made inside the read transaction and goes when that ends."""
+
+
+def _fill_report_due(connection: Any, start: date, end: date, rules: Rules) -> None:
     rows = []
     day = start
     while day <= end:
-        initial = report_deadlines(ConferenceType.INITIAL, day, desk.rules)
-        review = report_deadlines(ConferenceType.FIRST_REVIEW, day, desk.rules)
-        rows.append(
-            select(
-                literal(day, Date).label("day"),
-                literal(initial.parents, Date).label("initial_parents"),
-                literal(initial.chair, Date).label("initial_chair"),
-                literal(review.parents, Date).label("review_parents"),
-                literal(review.chair, Date).label("review_chair"),
+        for conference_type in ConferenceType:
+            due = report_deadlines(conference_type, day, rules)
+            rows.append(
+                {
+                    "day": day,
+                    "type": conference_type.value,
+                    "initial": int(conference_type.is_initial),
+                    "parents": due.parents,
+                    "chair": due.chair,
+                }
             )
-        )
         day += timedelta(days=1)
-    return union_all(*rows).cte("report_due") if len(rows) > 1 else rows[0].cte("report_due")
+    connection.execute(CreateTable(_REPORT_DUE, if_not_exists=True))
+    connection.execute(_REPORT_DUE.delete())
+    connection.execute(_REPORT_DUE.insert(), rows)
+
+
+_RECEIPT_CLASSES = (
+    ReportTimeliness.NOT_RECEIVED,
+    ReportTimeliness.ON_TIME,
+    ReportTimeliness.ON_THE_DAY,
+    ReportTimeliness.LATE,
+)
+"""The classes as the database numbers them (a number sorts and groups faster than text)."""
 
 
 def _receipt_class(received: Any, deadline: Any, held: Any) -> Any:
     """``domain.timescales.classify_receipt`` as the database evaluates it, so a year's
-    conferences are classed where they lie; tests/services/test_reports_demo.py checks the
-    two agree conference by conference."""
+    conferences are classed where they lie: the class's place in ``_RECEIPT_CLASSES``.
+    tests/services/test_reports_demo.py checks the two agree conference by conference."""
+    number = {timeliness: constant(n) for n, timeliness in enumerate(_RECEIPT_CLASSES)}
     return case(
-        (received.is_(None), ReportTimeliness.NOT_RECEIVED.value),
-        (received <= deadline, ReportTimeliness.ON_TIME.value),
-        (received == held, ReportTimeliness.ON_THE_DAY.value),
-        (received < held, ReportTimeliness.LATE.value),
-        else_=ReportTimeliness.NOT_RECEIVED.value,
+        (received.is_(None), number[ReportTimeliness.NOT_RECEIVED]),
+        (received <= deadline, number[ReportTimeliness.ON_TIME]),
+        (received == held, number[ReportTimeliness.ON_THE_DAY]),
+        (received < held, number[ReportTimeliness.LATE]),
+        else_=number[ReportTimeliness.NOT_RECEIVED],
     )
 
 
@@ -371,38 +433,32 @@ def report_timeliness(desk: Desk, start: date, end: date) -> dict[str, dict[str,
     conference classed against the deadlines of its day and counted by the database."""
     if end < start:
         raise ValidationError.single("end", "The period ends before it starts")
-    due = _report_due(start, end, desk)
-    initial = col(Conference.type).in_(_INITIAL_TYPES)
-    parents_due = case((initial, due.c.initial_parents), else_=due.c.review_parents)
-    chair_due = case((initial, due.c.initial_chair), else_=due.c.review_chair)
-    held = col(Conference.date)
-    classes = (
-        select(
-            case((initial, 1), else_=0).label("initial"),
-            _receipt_class(col(SocialWorkerReport.to_parents_at), parents_due, held).label("p"),
-            _receipt_class(col(SocialWorkerReport.to_chair_at), chair_due, held).label("c"),
-        )
+    due = _REPORT_DUE
+    held = bare(Conference.date)
+    to_parents = _receipt_class(bare(SocialWorkerReport.to_parents_at), due.c.parents, held)
+    to_chair = _receipt_class(bare(SocialWorkerReport.to_chair_at), due.c.chair, held)
+    query = (
+        select(due.c.initial, to_parents, to_chair, func.count())
         .select_from(Conference)
-        .join(due, due.c.day == Conference.date)
+        .join(due, and_(due.c.day == Conference.date, due.c.type == Conference.type))
         .outerjoin(SocialWorkerReport, col(SocialWorkerReport.conference_id) == Conference.id)
-        # The days come from the joined table alone: with the period's range here as well,
-        # SQLite would search the whole range once per day.
-        .where(Conference.status == _HELD)
+        .where(_held_between(start, end))
+        .group_by(due.c.initial, to_parents, to_chair)
+        .with_hint(Conference, _BY_CONFERENCE, "sqlite")
         .with_hint(SocialWorkerReport, "INDEXED BY ix_sw_report_receipts", "sqlite")
-        .subquery()
-    )
-    query = select(classes.c.initial, classes.c.p, classes.c.c, func.count()).group_by(
-        classes.c.initial, classes.c.p, classes.c.c
     )
     result = {
         to: {kind: dict.fromkeys(TIMELINESS_KEYS, 0) for kind in ("initial", "review")}
         for to in ("parents", "chair")
     }
+    rules = desk.rules
     with desk.store.read() as session:
-        for is_initial, to_parents, to_chair, n in session.connection().execute(query):
+        connection = session.connection()
+        _fill_report_due(connection, start, end, rules)
+        for is_initial, parents_class, chair_class, n in connection.execute(query):
             bucket = "initial" if is_initial else "review"
-            result["parents"][bucket][to_parents] += n
-            result["chair"][bucket][to_chair] += n
+            result["parents"][bucket][_RECEIPT_CLASSES[parents_class].value] += n
+            result["chair"][bucket][_RECEIPT_CLASSES[chair_class].value] += n
     return result
 
 
@@ -455,6 +511,7 @@ def _minutes(desk: Desk, start: date, end: date) -> dict[str, Any]:
         .join(Minutes, col(Minutes.conference_id) == Conference.id)
         .where(_held_between(start, end))
         .group_by(Conference.date, Minutes.distribution_due, Minutes.distributed_at)
+        .with_hint(Conference, _BY_CONFERENCE, "sqlite")
         .with_hint(Minutes, "INDEXED BY ix_minutes_distribution", "sqlite")
     )
     tally = DistributionTally(clock.today())

@@ -6,6 +6,7 @@ from datetime import date, time
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from siu_tui.domain.advocacy import (
     AdvocacyFigures,
@@ -16,6 +17,8 @@ from siu_tui.domain.advocacy import (
     age_on,
     compose_notice,
     eligible_for_advocacy,
+    figures_from_counts,
+    latest_birth_at_referral_age,
 )
 from siu_tui.domain.settings import Rules
 
@@ -207,3 +210,39 @@ def test_updates_say_what_changed(notice: str, starts: str) -> None:
 )  # fmt: skip
 def test_age_label(born: date | None, on: date, label: str) -> None:
     assert age_label(born, on) == label
+
+
+@PROPERTY
+@given(born=dates, on=dates, age=st.integers(min_value=1, max_value=18))
+def test_the_latest_birth_at_the_referral_age_agrees_with_age_on(
+    born: date, on: date, age: int
+) -> None:
+    """The database's test (born after the date, or not born) is ``age_on``'s, for every
+    date of birth and day, 29 February included."""
+    rules = Rules(advocacy_min_age=age)
+    younger = born > latest_birth_at_referral_age(on, rules)
+    assert younger == (born > on or age_on(born, on) < age)
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [
+        (D(2026, 3, 15), D(2016, 3, 15)),
+        (D(2028, 2, 29), D(2018, 2, 28)),  # no 29 February in 2018
+        (D(2026, 2, 28), D(2016, 2, 28)),  # a child born 29 February 2016 is still 9
+        (D(2024, 2, 29), D(2014, 2, 28)),
+    ],
+)
+def test_latest_birth_at_referral_age(on: date, expected: date) -> None:
+    assert latest_birth_at_referral_age(on) == expected
+
+
+def test_figures_from_counts_take_the_children_as_counted() -> None:
+    figures = figures_from_counts(
+        [(True, "accepted", True, 3), (False, "declined", None, 2), (True, "pending", False, 1)],
+        children_supported=2,
+        younger_children_supported=1,
+    )
+    assert (figures.referrals, figures.automatic, figures.by_hand) == (6, 4, 2)
+    assert (figures.accepted, figures.declined, figures.pending, figures.supported) == (3, 2, 1, 3)
+    assert (figures.children_supported, figures.younger_children_supported) == (2, 1)

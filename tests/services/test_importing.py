@@ -421,3 +421,37 @@ def test_plan_periods_follow_the_history_across_two_files(desk: Desk) -> None:
     assert figures["Q1"]["neglect"] == 1  # 30 June 2014: neglect, as set in April
     assert figures["Q2"]["sexual"] == 1  # 30 September: sexual, from July
     assert figures["Q4"]["multiple"] == 1  # 31 March 2015: both, from January
+
+
+def test_a_birth_in_a_later_file_reaches_the_periods_on_record(desk: Desk) -> None:
+    """A baby on a plan from a pre-birth conference in one file, born in the next: the
+    quarter-end figures count the baby by age and ethnic group from the birth, including in
+    the period the first file made."""
+    import_history(
+        desk,
+        csv_text(
+            initial("P1", "BABY1", "2014-05-06", conference_type="initial_pre_birth",
+                    date_of_birth="", gender="unknown", expected_date_of_birth="2014-06-20",
+                    ethnicity="", cats="physical"),
+        ),
+    )  # fmt: skip
+    import_history(
+        desk,
+        csv_text(
+            review("P2", "BABY1", "2014-07-10", date_of_birth="2014-06-24", ethnicity="BAFR",
+                   expected_date_of_birth="2014-06-20", cats="physical"),
+        ),
+    )  # fmt: skip
+    with desk.store.read() as session:
+        copies = session.exec(
+            select(
+                PlanPeriod.start_date, PlanPeriod.child_date_of_birth, PlanPeriod.child_ethnicity
+            ).order_by(PlanPeriod.start_date)
+        ).all()
+    assert copies == [
+        (date(2014, 5, 6), date(2014, 6, 24), "BAFR"),
+        (date(2014, 7, 10), date(2014, 6, 24), "BAFR"),
+    ]
+    figures = thematic_report(desk, "annual", 2014).as_json()
+    assert figures["plans_by_age"]["Q1"]["under_1"] == 1  # 30 June 2014, born on the 24th
+    assert figures["plans_by_ethnicity"]["Q1"]["black"] == 1

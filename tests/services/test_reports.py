@@ -37,6 +37,7 @@ from sqlmodel import select
 from siu_tui import clock
 from siu_tui.db.migrate import alembic_config, upgrade
 from siu_tui.db.models import Child
+from siu_tui.db.periods import copy_child_details
 from siu_tui.services.booking import BookingRequest, book_conference
 from siu_tui.services.challenges import ChallengeRequest, log_challenge
 from siu_tui.services.changes import ChildOutcome, mark_held
@@ -45,7 +46,7 @@ from siu_tui.services.errors import ValidationError
 from siu_tui.services.invites import record_sw_report
 from siu_tui.services.people import add_child, add_staff, create_family
 from siu_tui.services.report_export import FORMATS, as_csv, as_markdown, render, write_report
-from siu_tui.services.reports import thematic_report
+from siu_tui.services.reports import plans_at, thematic_report
 from siu_tui.services.standdown import stand_down
 
 TODAY = date(2026, 11, 25)
@@ -162,6 +163,8 @@ def history(desk: Desk) -> Desk:
         child = session.exec(select(Child).where(Child.id == baby)).one()
         child.date_of_birth = date(2025, 11, 20)
         session.add(child)
+        session.flush()
+        copy_child_details(session.connection(), [baby])
     b2 = h.book(brown, [baby], "first_review", date(2025, 12, 8), late_reason="date_miscalculated")
     h.hold(b2, date(2025, 12, 8), {baby: ChildOutcome("continue", ("neglect",))})
 
@@ -399,7 +402,7 @@ def _periods(desk: Desk) -> list[tuple[object, ...]]:
             .execute(
                 text(
                     "SELECT plan_id, child_id, start_date, end_date, neglect, physical, "
-                    "emotional, sexual FROM cp_plan_period"
+                    "emotional, sexual, child_date_of_birth, child_ethnicity FROM cp_plan_period"
                 )
             )
             .all(),
@@ -410,7 +413,8 @@ def _periods(desk: Desk) -> list[tuple[object, ...]]:
 def test_upgrading_a_database_fills_in_the_plan_periods_its_conferences_made(
     history: Desk,
 ) -> None:
-    """A unit upgrading to 0006 gets the same quarter-end figures as one that recorded its
+    """A unit upgrading to 0006 and 0007 gets the same plan periods, each with its child's
+    date of birth and ethnicity, and the same quarter-end figures as one that recorded its
     conferences with this version."""
     made_by_the_services = _periods(history)
     assert len(made_by_the_services) == 9  # Dan 2, Amy 3, Ben 1, Cara 1, the baby 2
@@ -424,3 +428,14 @@ def test_upgrading_a_database_fills_in_the_plan_periods_its_conferences_made(
 
     assert _periods(history) == made_by_the_services
     assert thematic_report(history, "annual", 2025).as_json() == before
+
+
+def test_a_birth_recorded_during_a_plan_period_counts_from_the_birth(history: Desk) -> None:
+    """The baby's plan period began before the birth was recorded (16 September to 8
+    December); the birth on 20 November reaches it, so on 30 November the baby is under 1,
+    and on 19 November still unborn."""
+    _categories, ethnicity, ages = plans_at(history, date(2025, 11, 30))
+    assert ages["under_1"] == 1 and ages["unborn"] == 0
+    assert ethnicity["undetermined"] == 1
+    _categories, _ethnicity, ages = plans_at(history, date(2025, 11, 19))
+    assert ages["unborn"] == 1 and ages["under_1"] == 0
