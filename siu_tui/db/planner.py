@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, literal, literal_column
+from sqlalchemy import Date, Table, literal, literal_column
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateTable
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -75,3 +76,13 @@ def constant(value: int | date) -> Any:
     if isinstance(value, date):
         return literal(value, Date, literal_execute=True)
     return literal_column(str(int(value)))
+
+
+def fill_temporary(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Make ``table`` (declared with ``prefixes=["TEMPORARY"]``) on this connection if it is
+    not there yet, and fill it with ``rows`` alone: a small lookup table (a period's days and
+    what the domain says of each) that a year's rows can join by key. Made inside a read
+    transaction, it goes when that ends."""
+    connection.execute(CreateTable(table, if_not_exists=True))
+    connection.execute(table.delete())
+    connection.execute(table.insert(), rows)

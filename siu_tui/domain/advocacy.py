@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
-from siu_tui.domain.dates import format_date
+from siu_tui.domain.dates import format_date, years_before
 from siu_tui.domain.settings import DEFAULT_RULES, Rules
 
 
@@ -250,8 +250,4 @@ def latest_birth_at_referral_age(on: date, rules: Rules = DEFAULT_RULES) -> date
     """The latest date of birth of a child who has reached the automatic referral age on
     ``on``: a child born after it, or not born, is younger (``age_on`` agrees for every date,
     29 February included). Lets the database judge "younger" with a date comparison."""
-    years = rules.advocacy_min_age
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February, and that many years before is not a leap year
-        return on.replace(year=on.year - years, day=28)
+    return years_before(on, rules.advocacy_min_age)

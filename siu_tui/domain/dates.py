@@ -56,3 +56,13 @@ def parse_iso_date(text: str) -> date:
         year, month, day = match.groups()
         return _build(year, month, day, cleaned)
     raise ValueError(f"{cleaned!r} is not a date (use YYYY-MM-DD)")
+
+
+def years_before(on: date, years: int) -> date:
+    """The same day ``years`` earlier; 29 February falls back to the 28th. It is the latest
+    date of birth of a child who is ``years`` old on ``on`` (the English convention for
+    29 February birthdays: see ``domain.advocacy.age_on``)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)

@@ -24,6 +24,7 @@ from siu_tui.domain.codes import (
     ConferenceType,
     Reason,
 )
+from siu_tui.domain.dates import years_before
 from siu_tui.domain.periods import Period, financial_year, quarter
 
 KINDS = ("annual", "quarterly")
@@ -130,14 +131,6 @@ def ethnic_group(code: str | None) -> str:
         if code in codes:
             return group
     return "undetermined"
-
-
-def years_before(on: date, years: int) -> date:
-    """The same day ``years`` earlier; 29 February falls back to the 28th."""
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:
-        return on.replace(year=on.year - years, day=28)
 
 
 def age_thresholds(on: date) -> tuple[date, date, date, date]:

@@ -22,7 +22,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Column, Date, MetaData, Table, case, func, or_
-from sqlalchemy.schema import CreateTable
 from sqlmodel import Session, col, select
 
 from siu_tui import clock
@@ -37,7 +36,7 @@ from siu_tui.db.models import (
     Setting,
     Staff,
 )
-from siu_tui.db.planner import bare
+from siu_tui.db.planner import bare, fill_temporary
 from siu_tui.domain.advocacy import (
     NOTICES,
     AdvocacyFigures,
@@ -778,9 +777,8 @@ connection, made inside the read transaction, gone when it ends."""
 
 def _fill_referral_age(connection: Any, start: date, end: date, rules: Rules) -> None:
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-    connection.execute(CreateTable(_REFERRAL_AGE, if_not_exists=True))
-    connection.execute(_REFERRAL_AGE.delete())
-    connection.execute(
-        _REFERRAL_AGE.insert(),
+    fill_temporary(
+        connection,
+        _REFERRAL_AGE,
         [{"day": day, "latest_birth": latest_birth_at_referral_age(day, rules)} for day in days],
     )

@@ -29,7 +29,6 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.orm import aliased
-from sqlalchemy.schema import CreateTable
 from sqlmodel import col
 
 from siu_tui import clock
@@ -40,7 +39,7 @@ from siu_tui.db.models import (
     PlanPeriod,
     SocialWorkerReport,
 )
-from siu_tui.db.planner import bare, constant
+from siu_tui.db.planner import bare, constant, fill_temporary
 from siu_tui.domain.codes import ConferenceStatus, ConferenceType, ReportTimeliness
 from siu_tui.domain.minutes import DistributionTally, days_to_distribution
 from siu_tui.domain.periods import quarter
@@ -399,9 +398,7 @@ def _fill_report_due(connection: Any, start: date, end: date, rules: Rules) -> N
                 }
             )
         day += timedelta(days=1)
-    connection.execute(CreateTable(_REPORT_DUE, if_not_exists=True))
-    connection.execute(_REPORT_DUE.delete())
-    connection.execute(_REPORT_DUE.insert(), rows)
+    fill_temporary(connection, _REPORT_DUE, rows)
 
 
 _RECEIPT_CLASSES = (

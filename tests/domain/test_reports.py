@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from siu_tui.domain.dates import years_before
 from siu_tui.domain.periods import age_band
 from siu_tui.domain.reports import (
     AGE_KEYS,
@@ -18,7 +19,6 @@ from siu_tui.domain.reports import (
     ethnic_group,
     percent,
     report_period,
-    years_before,
 )
 
 DFE_CODES = [
