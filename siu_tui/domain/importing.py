@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import TypeVar
 
 from siu_tui.domain.codes import (
     ETHNICITIES,
@@ -178,6 +179,9 @@ def split_name(name: str) -> tuple[str, str]:
     return " ".join(first.split()), last
 
 
+_Code = TypeVar("_Code")
+
+
 def parse_row(line: int, values: Mapping[str, str], today: date) -> ImportRow | list[RowError]:
     """One data row as a typed row, or every problem found in it.
 
@@ -212,35 +216,32 @@ def parse_row(line: int, values: Mapping[str, str], today: date) -> ImportRow | 
             return None
         return parsed
 
-    def a_reason(column: str) -> Reason | None:
-        text = cell(column).lower()
-        if not text:
+    def a_code(
+        column: str, codes: Mapping[str, _Code], what: str, missing: str | None
+    ) -> _Code | None:
+        """The code the cell names; an empty cell is an error saying ``missing``, or
+        allowed when that is None."""
+        text = cell(column)
+        if not text and missing is None:
             return None
-        reason = _REASONS.get(text)
-        if reason is None:
-            fail(column, f"{cell(column)!r} is not a reason code (use {_choices(_REASONS)})")
-        return reason
+        code = codes.get(text.lower())
+        if code is None:
+            wrong = f"{text!r} is not {what} (use {_choices(codes)})"
+            fail(column, wrong if text else f"missing: {missing}")
+        return code
+
+    def a_reason(column: str) -> Reason | None:
+        return a_code(column, _REASONS, "a reason code", None)
 
     conference_ref = reference("conference_ref", "conference's reference")
-    text = cell("conference_type")
-    ctype = _TYPES.get(text.lower())
-    if ctype is None:
-        fail(
-            "conference_type",
-            f"{text!r} is not a conference type (use {_choices(_TYPES)})"
-            if text
-            else f"missing: say which type of conference (use {_choices(_TYPES)})",
-        )
+    ctype = a_code(
+        "conference_type",
+        _TYPES,
+        "a conference type",
+        f"say which type of conference (use {_choices(_TYPES)})",
+    )
     conference_date = a_date("conference_date", required="the day the conference was held")
-    text = cell("status")
-    status = _STATUSES.get(text.lower())
-    if status is None:
-        fail(
-            "status",
-            f"{text!r} is not a status (use held or stood_down)"
-            if text
-            else "missing: held or stood_down",
-        )
+    status = a_code("status", _STATUSES, "a status", "held or stood_down")
     if status is ConferenceStatus.HELD and conference_date is not None and conference_date > today:
         fail(
             "conference_date",
