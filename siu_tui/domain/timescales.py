@@ -8,9 +8,11 @@ else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from siu_tui.domain.codes import ConferenceType, ReportTimeliness
 from siu_tui.domain.settings import DEFAULT_RULES, Rules
@@ -105,23 +107,47 @@ def report_deadlines(
     )
 
 
+@dataclass(frozen=True)
+class ReceiptCase:
+    """One line of the rule that classes a report's arrival: a report received ``compare``
+    the ``against`` day ("deadline" or "conference") is ``timeliness``.
+
+    ``compare`` is a plain comparison from ``operator``, so the same line can be applied to
+    two dates here and to two date columns in the report's SQL, which is made from this
+    table rather than written out again."""
+
+    compare: Callable[[Any, Any], Any]
+    against: str
+    timeliness: ReportTimeliness
+
+
+RECEIPT_CASES: tuple[ReceiptCase, ...] = (
+    ReceiptCase(operator.le, "deadline", ReportTimeliness.ON_TIME),
+    ReceiptCase(operator.eq, "conference", ReportTimeliness.ON_THE_DAY),
+    ReceiptCase(operator.lt, "conference", ReportTimeliness.LATE),
+)
+"""The cases in the order they are tried, once a report has been received at all; the first
+that holds gives the class."""
+
+RECEIPT_MISSING = ReportTimeliness.NOT_RECEIVED
+"""A report with no day received."""
+
+RECEIPT_OTHERWISE = ReportTimeliness.NOT_RECEIVED
+"""A report that matches no case arrived after the conference: it did not serve the
+conference, so it counts as not received rather than late."""
+
+
 def classify_receipt(
     received: date | None, deadline: date, conference_date: date
 ) -> ReportTimeliness:
-    """How a report's arrival is counted in the timeliness figures.
-
-    A report that arrives after the conference did not serve the conference, so it counts as
-    not received rather than late.
-    """
+    """How a report's arrival is counted in the timeliness figures (``RECEIPT_CASES``)."""
     if received is None:
-        return ReportTimeliness.NOT_RECEIVED
-    if received <= deadline:
-        return ReportTimeliness.ON_TIME
-    if received == conference_date:
-        return ReportTimeliness.ON_THE_DAY
-    if received < conference_date:
-        return ReportTimeliness.LATE
-    return ReportTimeliness.NOT_RECEIVED
+        return RECEIPT_MISSING
+    days = {"deadline": deadline, "conference": conference_date}
+    for case in RECEIPT_CASES:
+        if case.compare(received, days[case.against]):
+            return case.timeliness
+    return RECEIPT_OTHERWISE
 
 
 def is_late(held_on: date, deadline: date) -> bool:

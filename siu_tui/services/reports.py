@@ -62,7 +62,12 @@ from siu_tui.domain.reports import (
     report_tables,
 )
 from siu_tui.domain.settings import Rules
-from siu_tui.domain.timescales import report_deadlines
+from siu_tui.domain.timescales import (
+    RECEIPT_CASES,
+    RECEIPT_MISSING,
+    RECEIPT_OTHERWISE,
+    report_deadlines,
+)
 from siu_tui.services.advocacy import advocacy_figures
 from siu_tui.services.challenges import challenge_figures
 from siu_tui.services.context import Desk
@@ -401,7 +406,7 @@ def _fill_report_due(connection: Any, start: date, end: date, rules: Rules) -> N
     fill_temporary(connection, _REPORT_DUE, rows)
 
 
-_RECEIPT_CLASSES = (
+RECEIPT_CLASSES = (
     ReportTimeliness.NOT_RECEIVED,
     ReportTimeliness.ON_TIME,
     ReportTimeliness.ON_THE_DAY,
@@ -410,17 +415,20 @@ _RECEIPT_CLASSES = (
 """The classes as the database numbers them (a number sorts and groups faster than text)."""
 
 
-def _receipt_class(received: Any, deadline: Any, held: Any) -> Any:
-    """``domain.timescales.classify_receipt`` as the database evaluates it, so a year's
-    conferences are classed where they lie: the class's place in ``_RECEIPT_CLASSES``.
-    tests/services/test_reports_demo.py checks the two agree conference by conference."""
-    number = {timeliness: constant(n) for n, timeliness in enumerate(_RECEIPT_CLASSES)}
+def receipt_class(received: Any, deadline: Any, held: Any) -> Any:
+    """``domain.timescales.classify_receipt`` as the database evaluates it, made from the
+    same table of cases (``RECEIPT_CASES``), so a year's conferences are classed where they
+    lie: the class's place in ``RECEIPT_CLASSES``. tests/services/test_report_receipts.py
+    checks the two agree on every receipt day around every conference day of a year."""
+    number = {timeliness: constant(n) for n, timeliness in enumerate(RECEIPT_CLASSES)}
+    days = {"deadline": deadline, "conference": held}
     return case(
-        (received.is_(None), number[ReportTimeliness.NOT_RECEIVED]),
-        (received <= deadline, number[ReportTimeliness.ON_TIME]),
-        (received == held, number[ReportTimeliness.ON_THE_DAY]),
-        (received < held, number[ReportTimeliness.LATE]),
-        else_=number[ReportTimeliness.NOT_RECEIVED],
+        (received.is_(None), number[RECEIPT_MISSING]),
+        *(
+            (rule.compare(received, days[rule.against]), number[rule.timeliness])
+            for rule in RECEIPT_CASES
+        ),
+        else_=number[RECEIPT_OTHERWISE],
     )
 
 
@@ -432,8 +440,8 @@ def report_timeliness(desk: Desk, start: date, end: date) -> dict[str, dict[str,
         raise ValidationError.single("end", "The period ends before it starts")
     due = _REPORT_DUE
     held = bare(Conference.date)
-    to_parents = _receipt_class(bare(SocialWorkerReport.to_parents_at), due.c.parents, held)
-    to_chair = _receipt_class(bare(SocialWorkerReport.to_chair_at), due.c.chair, held)
+    to_parents = receipt_class(bare(SocialWorkerReport.to_parents_at), due.c.parents, held)
+    to_chair = receipt_class(bare(SocialWorkerReport.to_chair_at), due.c.chair, held)
     query = (
         select(due.c.initial, to_parents, to_chair, func.count())
         .select_from(Conference)
@@ -454,8 +462,8 @@ def report_timeliness(desk: Desk, start: date, end: date) -> dict[str, dict[str,
         _fill_report_due(connection, start, end, rules)
         for is_initial, parents_class, chair_class, n in connection.execute(query):
             bucket = "initial" if is_initial else "review"
-            result["parents"][bucket][_RECEIPT_CLASSES[parents_class].value] += n
-            result["chair"][bucket][_RECEIPT_CLASSES[chair_class].value] += n
+            result["parents"][bucket][RECEIPT_CLASSES[parents_class].value] += n
+            result["chair"][bucket][RECEIPT_CLASSES[chair_class].value] += n
     return result
 
 
