@@ -263,21 +263,27 @@ def _figure_lines(figures, label: str) -> list[str]:  # type: ignore[no-untyped-
     from siu_tui.domain.dates import format_date
 
     head = (
-        f"{'Raised':>7}{'Open':>7}{'Overdue':>9}{'Escalated':>11}{'Resolved':>10}{'Avg days':>10}"
+        f"{'Challenges':>11}{'Escalations':>12}{'Open':>6}{'Overdue':>8}"
+        f"{'Escalated further':>18}{'Resolved':>9}{'Avg days':>9}"
     )
     lines = [
-        f"Challenges raised {format_date(figures.start)} to {format_date(figures.end)}{label}, "
-        f"as they stood on {format_date(figures.as_at)}"
+        f"Challenges and escalations raised {format_date(figures.start)} to "
+        f"{format_date(figures.end)}{label}, as they stood on {format_date(figures.as_at)}"
     ]
     for title, rows in (("Level", figures.by_level), ("Category", figures.by_category)):
-        lines += ["", f"{title:<38}{head}"]
+        lines += ["", f"{title:<37}{head}"]
         for row in (*rows, figures.total):
             average = "-" if row.average_days is None else f"{row.average_days:.1f}"
             lines.append(
-                f"{row.label:<38}{row.raised:>7}{row.open:>7}{row.overdue:>9}"
-                f"{row.escalated:>11}{row.resolved:>10}{average:>10}"
+                f"{row.label:<37}{row.challenges:>11}{row.escalations:>12}{row.open:>6}"
+                f"{row.overdue:>8}{row.escalated_further:>18}{row.resolved:>9}{average:>9}"
             )
-    lines += ["", "Avg days: calendar days from first raised to resolved, through escalations."]
+    lines += [
+        "",
+        "Challenges: new challenges, each counted once however often it is escalated.",
+        "Escalations: levels raised by escalating a challenge, counted apart.",
+        "Avg days: calendar days from first raised to resolved, through escalations.",
+    ]
     return lines
 
 

@@ -64,7 +64,7 @@ def response_status(response_due: date, resolved_on: date | None, today: date) -
 
 @dataclass(frozen=True, slots=True)
 class ChallengeFact:
-    """What the figures need to know about one challenge (one level of a chain)."""
+    """What the figures need to know about one level of a challenge's chain."""
 
     level: str
     category: str
@@ -75,23 +75,38 @@ class ChallengeFact:
     """Closed by raising the next level (never true while open)."""
     first_raised_on: date
     """When the concern was first raised: the raised date of the chain's first level."""
+    escalation: bool
+    """Raised by escalating an earlier level, rather than as a new challenge."""
 
 
 @dataclass(frozen=True, slots=True)
 class FigureLine:
-    """One row of the figures: challenges raised in the period at one level (or category),
-    and where they stood at its end."""
+    """One row of the figures: challenges and escalations raised in the period at one level
+    (or in one category), and where the levels raised stood at its end.
+
+    A challenge is a chain of levels: one raised and escalated twice is one challenge and
+    two escalations, never three challenges. Each level raised ends open, escalated further
+    or resolved, so ``challenges + escalations == open + escalated_further + resolved``."""
 
     code: str
     label: str
-    raised: int = 0
+    challenges: int = 0
+    """New challenges raised (the first level of a chain)."""
+    escalations: int = 0
+    """Escalations raised: a level raised by escalating an earlier one."""
     open: int = 0
     overdue: int = 0
     """Of the open ones, those whose response was already overdue."""
-    escalated: int = 0
+    escalated_further: int = 0
+    """Levels raised in the period and since closed by escalating them to the next level."""
     resolved: int = 0
     days_to_resolution: int = 0
     """Calendar days from first raised to resolved, summed over the resolved ones."""
+
+    @property
+    def levels(self) -> int:
+        """Every level raised in the period: the challenges and the escalations."""
+        return self.challenges + self.escalations
 
     @property
     def average_days(self) -> float | None:
@@ -108,10 +123,11 @@ class FigureLine:
         return FigureLine(
             self.code,
             self.label,
-            self.raised + 1,
+            self.challenges + (not fact.escalation),
+            self.escalations + fact.escalation,
             self.open + (state is ChallengeState.OPEN),
             self.overdue + overdue,
-            self.escalated + (state is ChallengeState.ESCALATED),
+            self.escalated_further + (state is ChallengeState.ESCALATED),
             self.resolved + resolved,
             self.days_to_resolution + days,
         )
@@ -141,12 +157,13 @@ def summarise_challenges(
 ) -> ChallengeFigures:
     """The figures for a period from the challenges raised in it.
 
-    Each level of an escalated challenge counts at its own level (the unit reports how many
-    professional discussions and how many escalations it held). A challenge counts as open,
-    escalated or resolved as it stood at the end of the period, so a past quarter's figures
-    do not change when a challenge is closed later; a period still running is taken as it
-    stands today. Days to resolution run from when the concern was first raised, through any
-    escalations, to the day it was resolved.
+    A challenge is counted once, at the level and in the period it was first raised; each
+    escalation is counted apart, at the level it raised and in the period it was made (the
+    unit reports how many professional discussions and how many escalations it held). Each
+    level counts as open, escalated further or resolved as it stood at the end of the
+    period, so a past quarter's figures do not change when a challenge is closed later; a
+    period still running is taken as it stands today. Days to resolution run from when the
+    concern was first raised, through any escalations, to the day it was resolved.
     """
     if end < start:
         raise ValueError("The period ends before it starts")

@@ -439,20 +439,38 @@ def report_tables(
 
 
 _CHALLENGE_COLUMNS = (
-    ("raised", "Raised"),
+    ("challenges", "Challenges"),
+    ("escalations", "Escalations"),
     ("open", "Open"),
     ("overdue", "Overdue"),
-    ("escalated", "Escalated"),
+    ("escalated_further", "Escalated further"),
     ("resolved", "Resolved"),
     ("average_days_to_resolution", "Average days to resolve"),
 )
+"""A challenge is a chain of levels, counted once where it was first raised; each escalation
+to the next level is counted apart, at the level it raised."""
+
+
+def _challenge_commentary(block: Mapping[str, Any], rows: Sequence[tuple[str, int]]) -> str:
+    challenges, escalations = block["total"]["challenges"], block["total"]["escalations"]
+    if not challenges + escalations:
+        return "No challenges were raised or escalated in this period."
+    line = (
+        f"{challenges} {'challenge' if challenges == 1 else 'challenges'} raised and "
+        f"{escalations} {'escalation' if escalations == 1 else 'escalations'} made in this "
+        "period (a challenge counts once, whatever levels it goes through; each escalation "
+        "to the next level is counted apart)."
+    )
+    if challenges:
+        line += " " + _largest_commentary(rows, "challenges raised")
+    return line
 
 
 def _challenge_tables(block: Mapping[str, Any]) -> list[ReportTable]:
     tables = []
     for key, title, kind in (
-        ("by_level", "IRO challenges by level", ChallengeLevel),
-        ("by_category", "IRO challenges by category", ChallengeCategory),
+        ("by_level", "IRO challenges and escalations by level", ChallengeLevel),
+        ("by_category", "IRO challenges and escalations by category", ChallengeCategory),
     ):
         rows = [
             (kind.label_of(code), tuple(line[c] for c, _ in _CHALLENGE_COLUMNS))
@@ -466,7 +484,7 @@ def _challenge_tables(block: Mapping[str, Any]) -> list[ReportTable]:
                 title,
                 ("Level" if key == "by_level" else "Category", *(h for _, h in _CHALLENGE_COLUMNS)),
                 tuple(rows),
-                _largest_commentary(raised, "challenges raised"),
+                _challenge_commentary(block, raised),
             )
         )
     return tables

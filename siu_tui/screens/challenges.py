@@ -70,13 +70,15 @@ COLUMNS = (
 )
 
 FIGURE_COLUMNS = (
-    ("Raised", 6),
-    ("Open", 6),
+    ("Challenges", 10),
+    ("Escalations", 11),
+    ("Open", 4),
     ("Overdue", 7),
-    ("Escalated", 9),
+    ("Escalated further", 17),
     ("Resolved", 8),
-    ("Avg days to resolve", 19),
+    ("Avg days", 8),
 )
+"""A challenge counts once however far it is escalated; its escalations count apart."""
 
 
 def quarter_number(day: date) -> int:
@@ -231,10 +233,12 @@ class ChallengesScreen(SIUScreen):
                     yield DataTable(id="fig-level", cursor_type="row", zebra_stripes=True)
                     yield DataTable(id="fig-category", cursor_type="row", zebra_stripes=True)
                     yield Static(
-                        "Each level of an escalated challenge counts at its own level. Open, "
-                        "escalated and resolved as they stood at the end of the period (today, "
-                        "while it runs). Days to resolve: calendar days from when the concern "
-                        "was first raised, through any escalations, to its resolution.",
+                        "A challenge counts once, at the level it was first raised, however "
+                        "often it is escalated; each escalation counts apart, at the level it "
+                        "raised. Open, escalated further and resolved: each level as it stood "
+                        "at the end of the period (today, while it runs). Avg days: calendar "
+                        "days from when the concern was first raised, through any escalations, "
+                        "to its resolution.",
                         id="fig-note",
                         classes="note",
                         markup=False,
@@ -247,7 +251,7 @@ class ChallengesScreen(SIUScreen):
             table.add_column(heading, width=width)
         for table_id, first in (("fig-level", "Level"), ("fig-category", "Category")):
             figures = self.query_one(f"#{table_id}", DataTable)
-            figures.add_column(first, width=38)
+            figures.add_column(first, width=37)
             for heading, width in FIGURE_COLUMNS:
                 figures.add_column(heading, width=width)
         self.query_one("#ch-dates").display = False
@@ -560,8 +564,12 @@ class ChallengesScreen(SIUScreen):
         self.query_one("#fig-title", Static).update(
             plain(
                 f"Challenges raised {format_date(figures.start)} to {format_date(figures.end)}"
-                f"{named}, as they stood on {format_date(figures.as_at)}: {total.raised} raised, "
-                f"{total.open} open ({total.overdue} overdue), {total.escalated} escalated, "
+                f"{named}, as they stood on {format_date(figures.as_at)}: "
+                f"{total.challenges} {'challenge' if total.challenges == 1 else 'challenges'} "
+                f"and {total.escalations} "
+                f"{'escalation' if total.escalations == 1 else 'escalations'} raised, "
+                f"{total.open} open ({total.overdue} overdue), "
+                f"{total.escalated_further} escalated further, "
                 f"{total.resolved} resolved"
             )
         )
@@ -580,10 +588,11 @@ def figure_cells(line: FigureLine) -> list[Text]:
     average = line.average_days
     return [
         cell(line.label, bold),
-        cell_right(line.raised, bold),
+        cell_right(line.challenges, bold),
+        cell_right(line.escalations, bold),
         cell_right(line.open, bold),
         cell_right(line.overdue, "bold red" if line.overdue else bold),
-        cell_right(line.escalated, bold),
+        cell_right(line.escalated_further, bold),
         cell_right(line.resolved, bold),
         cell_right("—" if average is None else f"{average:.1f}", bold),
     ]

@@ -769,9 +769,11 @@ def resolve_challenge(desk: Desk, challenge_id: str, *, outcome: str, resolved_o
 
 
 def challenge_figures(desk: Desk, start: date, end: date) -> ChallengeFigures:
-    """Challenges raised from ``start`` to ``end`` by level and by category: how many, how many
-    still open (and overdue), escalated and resolved at the end of the period, and the average
-    days from first raised to resolved (see ``domain.challenges.summarise_challenges``)."""
+    """Challenges and escalations raised from ``start`` to ``end`` by level and by category:
+    how many of each (one challenge escalated twice is one challenge and two escalations),
+    how many still open (and overdue), escalated further and resolved at the end of the
+    period, and the average days from first raised to resolved (see
+    ``domain.challenges.summarise_challenges``)."""
     if end < start:
         raise ValidationError.single("period", "The period ends before it starts")
     with desk.store.read() as session:
@@ -798,8 +800,9 @@ def challenge_figures(desk: Desk, start: date, end: date) -> ChallengeFigures:
             resolved_on=resolved,
             escalated=cid in escalated,
             first_raised_on=first_raised.get(cid, raised_on),
+            escalation=earlier is not None,
         )
-        for cid, level, category, raised_on, due, resolved, _earlier in raised
+        for cid, level, category, raised_on, due, resolved, earlier in raised
     ]
     return summarise_challenges(facts, start, end, clock.today())
 

@@ -487,10 +487,11 @@ def _challenges(desk: Desk, start: date, end: date) -> dict[str, Any]:
     def line(fl: Any) -> dict[str, Any]:
         average = fl.average_days
         return {
-            "raised": fl.raised,
+            "challenges": fl.challenges,
+            "escalations": fl.escalations,
             "open": fl.open,
             "overdue": fl.overdue,
-            "escalated": fl.escalated,
+            "escalated_further": fl.escalated_further,
             "resolved": fl.resolved,
             "average_days_to_resolution": None if average is None else round(average, 1),
         }

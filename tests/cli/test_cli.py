@@ -182,7 +182,12 @@ def test_challenge_figures_for_a_quarter(
 ) -> None:
     from datetime import date
 
-    from siu_tui.services.challenges import ChallengeRequest, log_challenge
+    from siu_tui.services.challenges import (
+        ChallengeRequest,
+        EscalationRequest,
+        escalate_challenge,
+        log_challenge,
+    )
     from siu_tui.services.context import Desk
     from siu_tui.services.people import add_staff, create_family
 
@@ -190,8 +195,11 @@ def test_challenge_figures_for_a_quarter(
     desk = Desk.open(f"sqlite:///{path}", "fixture")
     iro = add_staff(desk, "Iris Reed", "iro")
     family = create_family(desk, "FAM-1", "Smith")
-    for raised, category in ((date(2026, 10, 5), "visits"), (date(2026, 11, 2), "other")):
+    first, _second = [
         log_challenge(desk, ChallengeRequest(family, iro, "practice", category, "Concern", raised))
+        for raised, category in ((date(2026, 10, 5), "visits"), (date(2026, 11, 2), "other"))
+    ]
+    escalate_challenge(desk, first, EscalationRequest(date(2026, 10, 12), "No answer"))
     desk.close()
     code, out, err = run(
         capsys, "--db", str(path), "challenges", "--year", "2026", "--quarter", "3"
@@ -199,10 +207,18 @@ def test_challenge_figures_for_a_quarter(
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == (
-        "Challenges raised 01/10/2026 to 31/12/2026 (2026-27 Q3), as they stood on 25/11/2026"
+        "Challenges and escalations raised 01/10/2026 to 31/12/2026 (2026-27 Q3), "
+        "as they stood on 25/11/2026"
     )
+    assert lines[2].split()[1:3] == ["Challenges", "Escalations"]
+    # Challenges, escalations, open, overdue, escalated further, resolved, average days:
+    # the challenge escalated once is one challenge and one escalation, not two challenges.
     practice = next(line for line in lines if line.startswith("Practice discussion"))
-    assert practice.split()[-6:] == ["2", "2", "2", "0", "0", "-"]
+    assert practice.split()[-7:] == ["2", "0", "1", "1", "1", "0", "-"]
+    professional = next(line for line in lines if line.startswith("Professional discussion"))
+    assert professional.split()[-7:] == ["0", "1", "1", "1", "0", "0", "-"]
+    total = next(line for line in lines if line.startswith("All challenges"))
+    assert total.split()[-7:] == ["2", "1", "2", "2", "1", "0", "-"]
     code, out, _ = run(capsys, "--db", str(path), "challenges", "--year", "2025")
     assert "All challenges" in out and out.count(" 0 ") > 5
     assert run(capsys, "--db", str(tmp_path / "none.db"), "challenges")[0] == 1

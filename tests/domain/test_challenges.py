@@ -111,6 +111,7 @@ def fact(
     escalated: bool = False,
     first: date | None = None,
     due: date | None = None,
+    escalation: bool = False,
 ) -> ChallengeFact:
     return ChallengeFact(
         level=level,
@@ -120,6 +121,7 @@ def fact(
         resolved_on=resolved,
         escalated=escalated,
         first_raised_on=first or raised,
+        escalation=escalation,
     )
 
 
@@ -136,6 +138,7 @@ def test_figures_count_each_level_of_an_escalated_challenge() -> None:
             level="professional",
             resolved=date(2026, 7, 20),
             first=date(2026, 7, 1),
+            escalation=True,
         ),
         # resolved at practice level in 4 days
         fact(date(2026, 8, 3), category="plan_delay", resolved=date(2026, 8, 7)),
@@ -150,23 +153,21 @@ def test_figures_count_each_level_of_an_escalated_challenge() -> None:
     figures = summarise_challenges(facts, START, END, TODAY)
     assert figures.as_at == END
     practice = line(figures, "practice")
-    assert (practice.raised, practice.open, practice.escalated, practice.resolved) == (4, 2, 1, 1)
+    assert (practice.challenges, practice.escalations) == (4, 0)
+    assert (practice.open, practice.escalated_further, practice.resolved) == (2, 1, 1)
     assert practice.overdue == 1  # the 28 September one is due 5 October, after the end
     assert practice.average_days == 4
     professional = line(figures, "professional")
-    assert (professional.raised, professional.resolved, professional.average_days) == (1, 1, 19)
-    assert line(figures, "team_manager").raised == 0
+    assert (professional.challenges, professional.escalations) == (0, 1)
+    assert (professional.resolved, professional.average_days) == (1, 19)
+    assert line(figures, "team_manager").levels == 0
     assert line(figures, "team_manager").average_days is None
     plan = line(figures, "plan_delay")
-    assert (plan.raised, plan.open, plan.resolved) == (2, 1, 1)
+    assert (plan.challenges, plan.open, plan.resolved) == (2, 1, 1)
     total = figures.total
-    assert (total.raised, total.open, total.overdue, total.escalated, total.resolved) == (
-        5,
-        2,
-        1,
-        1,
-        2,
-    )
+    # Four challenges (the escalated one once) and one escalation: five levels raised.
+    assert (total.challenges, total.escalations, total.levels) == (4, 1, 5)
+    assert (total.open, total.overdue, total.escalated_further, total.resolved) == (2, 1, 1, 2)
     assert total.average_days == pytest.approx((19 + 4) / 2)
     assert [x.code for x in figures.by_level] == [lvl.value for lvl in ChallengeLevel]
     assert [x.code for x in figures.by_category] == [c.value for c in ChallengeCategory]
@@ -201,6 +202,7 @@ def facts_strategy(draw: st.DrawFn) -> ChallengeFact:
         resolved=resolved,
         escalated=resolved is not None and draw(st.booleans()),
         first=first,
+        escalation=draw(st.booleans()),
     )
 
 
@@ -210,11 +212,14 @@ def test_figures_add_up(facts: list[ChallengeFact], start: date, length: int) ->
     end = start + timedelta(days=length)
     figures = summarise_challenges(facts, start, end, TODAY)
     total = figures.total
-    assert total.raised == sum(1 for f in facts if start <= f.raised_on <= end)
-    assert total.raised == total.open + total.escalated + total.resolved
+    shown = [f for f in facts if start <= f.raised_on <= end]
+    assert total.challenges == sum(1 for f in shown if not f.escalation)
+    assert total.escalations == sum(1 for f in shown if f.escalation)
+    assert total.levels == len(shown) == total.open + total.escalated_further + total.resolved
     assert total.overdue <= total.open
+    names = ("challenges", "escalations", "open", "overdue", "escalated_further", "resolved")
     for lines in (figures.by_level, figures.by_category):
-        for name in ("raised", "open", "overdue", "escalated", "resolved", "days_to_resolution"):
+        for name in (*names, "days_to_resolution"):
             assert sum(getattr(x, name) for x in lines) == getattr(total, name)
     if total.resolved:
         assert total.average_days is not None and total.average_days >= 0

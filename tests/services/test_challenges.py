@@ -315,17 +315,16 @@ def test_figures_for_a_period(desk: Desk, people: People) -> None:
     figures = challenge_figures(desk, date(2026, 10, 1), date(2026, 12, 31))
     assert figures.as_at == TODAY
     total = figures.total
-    assert (total.raised, total.open, total.overdue, total.escalated, total.resolved) == (
-        3,
-        1,
-        1,
-        1,
-        1,
-    )
+    # One challenge escalated once is one challenge and one escalation, not two challenges.
+    assert (total.challenges, total.escalations) == (2, 1)
+    assert (total.open, total.overdue, total.escalated_further, total.resolved) == (1, 1, 1, 1)
     assert total.average_days == 20  # 1 October to 21 October, across the escalation
     by_level = {x.code: x for x in figures.by_level}
-    assert (by_level["practice"].raised, by_level["professional"].resolved) == (2, 1)
+    assert (by_level["practice"].challenges, by_level["practice"].escalations) == (2, 0)
+    assert (by_level["professional"].challenges, by_level["professional"].escalations) == (0, 1)
+    assert by_level["professional"].resolved == 1
     by_category = {x.code: x for x in figures.by_category}
-    assert (by_category["visits"].raised, by_category["legal_advice"].open) == (2, 1)
+    assert (by_category["visits"].challenges, by_category["visits"].escalations) == (1, 1)
+    assert by_category["legal_advice"].open == 1
     with pytest.raises(ValidationError):
         challenge_figures(desk, date(2026, 12, 31), date(2026, 10, 1))

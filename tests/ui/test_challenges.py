@@ -349,19 +349,27 @@ async def test_figures_for_a_period(challenged_url: str) -> None:
         assert screen.query_one(TabbedContent).active == "tab-figures"
         title = str(screen.query_one("#fig-title").render())
         assert title.startswith("Challenges raised 01/04/2026 to 31/03/2027 (2026-27)")
-        assert "4 raised, 2 open (1 overdue), 1 escalated, 1 resolved" in title
+        # Quillfeather's challenge, escalated once, is one challenge and one escalation.
+        assert (
+            "3 challenges and 1 escalation raised, 2 open (1 overdue), 1 escalated further, "
+            "1 resolved" in title
+        )
         levels = screen.query_one("#fig-level", DataTable)
         assert column(levels, 0)[-1] == "All challenges"
-        by_level = {r[0]: r[1:] for r in zip(*(column(levels, i) for i in range(7)), strict=True)}
-        assert by_level["Practice discussion"] == ("2", "1", "1", "1", "0", "—")
+        by_level = {r[0]: r[1:] for r in zip(*(column(levels, i) for i in range(8)), strict=True)}
+        # Challenges, escalations, open, overdue, escalated further, resolved, average days.
+        assert by_level["Practice discussion"] == ("2", "0", "1", "1", "1", "0", "—")
         # 2 November to 13 November, through the escalation: 11 days.
-        assert by_level["Professional discussion"] == ("2", "1", "0", "0", "1", "11.0")
+        assert by_level["Professional discussion"] == ("1", "1", "1", "0", "0", "1", "11.0")
+        assert by_level["All challenges"] == ("3", "1", "2", "1", "1", "1", "11.0")
         categories = screen.query_one("#fig-category", DataTable)
-        assert column(categories, 1)[:3] == ["1", "2", "1"]
+        assert column(categories, 1)[:3] == ["1", "1", "1"]
         # Last year: none raised.
         screen.query_one("#fig-period", Select).value = "last_year"
         await settle(pilot)
-        assert "0 raised" in str(screen.query_one("#fig-title").render())
+        assert "0 challenges and 0 escalations raised" in str(
+            screen.query_one("#fig-title").render()
+        )
         await pilot.press("t")
         await settle(pilot)
         assert screen.query_one(TabbedContent).active == "tab-list"
