@@ -9,11 +9,12 @@ it pure means the screen, the command line and every export format agree by cons
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from enum import Enum
+from typing import Any, Literal
 
 from siu_tui.domain.advocacy import FIGURE_LABELS as ADVOCACY_LABELS
 from siu_tui.domain.codes import (
@@ -173,9 +174,27 @@ def percent(part: int, whole: int) -> float:
     return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def has_happened(day: date, today: date) -> bool:
+    """Whether a quarter-end's snapshot can be counted: from its own day on. A quarter-end
+    after today has no figures, only "not yet"; counting it would state as fact the plans
+    that happen to be open today."""
+    return day <= today
+
+
 # --- Tables --------------------------------------------------------------------------------
 
-Cell = int | float | None
+
+class Pending(Enum):
+    """A cell with no figure because what it counts has not happened yet."""
+
+    NOT_YET = "not yet"
+
+
+NOT_YET = Pending.NOT_YET
+"""A quarter-end after the day the report was counted: the screen and Markdown say "not
+yet", CSV and XLSX leave the cell empty (and JSON has ``null`` for the whole quarter)."""
+
+Cell = int | float | Literal[Pending.NOT_YET] | None
 
 
 @dataclass(frozen=True)
@@ -213,7 +232,7 @@ SHORT_TITLES = {
 }
 
 
-def _quarter_columns(block: Mapping[str, Mapping[str, int]]) -> tuple[str, ...]:
+def _quarter_columns(block: Mapping[str, Mapping[str, int] | None]) -> tuple[str, ...]:
     return tuple(q for q in QUARTER_KEYS if q in block)
 
 
@@ -221,16 +240,22 @@ def _series_table(
     key: str,
     title: str,
     first_column: str,
-    block: Mapping[str, Mapping[str, int]],
+    block: Mapping[str, Mapping[str, int] | None],
     labels: Sequence[tuple[str, str]],
     previous: Mapping[str, int] | None,
     *,
     total: bool,
 ) -> ReportTable:
+    """A quarter-end table; a quarter whose end has not come (``None`` in the figures) has
+    "not yet" in every cell."""
     quarters = _quarter_columns(block)
-    rows = [(label, tuple(block[q].get(k, 0) for q in quarters)) for k, label in labels]
+
+    def cells(figure: Callable[[Mapping[str, int]], int]) -> tuple[Cell, ...]:
+        return tuple(NOT_YET if (counts := block[q]) is None else figure(counts) for q in quarters)
+
+    rows = [(label, cells(lambda counts, k=k: counts.get(k, 0))) for k, label in labels]
     if total:
-        rows.append(("Total", tuple(sum(block[q].get(k, 0) for k, _ in labels) for q in quarters)))
+        rows.append(("Total", cells(lambda counts: sum(counts.get(k, 0) for k, _ in labels))))
     return ReportTable(
         key,
         title,
@@ -242,33 +267,47 @@ def _series_table(
 
 
 def _series_commentary(
-    block: Mapping[str, Mapping[str, int]],
+    block: Mapping[str, Mapping[str, int] | None],
     labels: Sequence[tuple[str, str]],
     previous: Mapping[str, int] | None,
     quarters: tuple[str, ...],
 ) -> str:
-    """Largest group at the last quarter-end shown, and the change in children on a plan
-    since the quarter before it."""
-    if not quarters:
-        return ""
-    last = quarters[-1]
-    counts = {k: block[last].get(k, 0) for k, _ in labels}
+    """Largest group at the last quarter-end shown that has passed, and the change in
+    children on a plan since the quarter-end before it; quarter-ends still to come are named
+    as such, never described."""
+    passed = [q for q in quarters if block[q] is not None]
+    to_come = [q for q in quarters if block[q] is None]
+    still = _to_come(to_come)
+    if not passed:
+        return still
+    last = passed[-1]
+    counts = {k: block[last].get(k, 0) for k, _ in labels}  # type: ignore[union-attr]
     total = sum(counts.values())
     if not total:
-        return f"No children were subject to a plan at the end of {last}."
-    key, largest = max(counts.items(), key=lambda item: item[1])
-    label = dict(labels)[key]
-    line = (
-        f"At the end of {last}, {label.lower()} was the largest group: {largest} of {total} "
-        f"children ({percent(largest, total)}%)."
-    )
-    if len(quarters) > 1:
-        before = sum(block[quarters[-2]].get(k, 0) for k, _ in labels)
-        line += " " + _change(total, before, f"the end of {quarters[-2]}")
-    elif previous is not None:
-        before = sum(previous.get(k, 0) for k, _ in labels)
-        line += " " + _change(total, before, "the previous quarter-end")
-    return line
+        line = f"No children were subject to a plan at the end of {last}."
+    else:
+        key, largest = max(counts.items(), key=lambda item: item[1])
+        label = dict(labels)[key]
+        line = (
+            f"At the end of {last}, {label.lower()} was the largest group: {largest} of "
+            f"{total} children ({percent(largest, total)}%)."
+        )
+        if len(passed) > 1:
+            before = sum(block[passed[-2]].get(k, 0) for k, _ in labels)  # type: ignore[union-attr]
+            line += " " + _change(total, before, f"the end of {passed[-2]}")
+        elif previous is not None and len(quarters) == 1:
+            before = sum(previous.get(k, 0) for k, _ in labels)
+            line += " " + _change(total, before, "the previous quarter-end")
+    return f"{line} {still}" if still else line
+
+
+def _to_come(quarters: Sequence[str]) -> str:
+    if not quarters:
+        return ""
+    if len(quarters) == 1:
+        return f"The end of {quarters[0]} has not come yet: no figures for it."
+    names = ", ".join(quarters[:-1]) + f" and {quarters[-1]}"
+    return f"The ends of {names} have not come yet: no figures for them."
 
 
 def _change(now: int, before: int, when: str) -> str:

@@ -82,8 +82,13 @@ def tab_of(key: str) -> str:
 
 
 def format_cell(value: Cell) -> str:
-    """A figure as the manager reads it: "–" for nothing to show, one decimal for a share or
-    an average, thousands separated for a count."""
+    """A figure as the manager reads it: "not yet" for a quarter-end still to come, "–" for
+    nothing to show, one decimal for a share or an average, thousands separated for a
+    count."""
+    from siu_tui.domain.reports import NOT_YET
+
+    if value is NOT_YET:
+        return "not yet"
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -171,20 +176,30 @@ class ReportTableView(Vertical):
         chart = self.query_one(PlotextPlot)
         plt = chart.plt
         plt.clear_data()
+        from siu_tui.domain.reports import NOT_YET
+
         rows = [(label, cells) for label, cells in self.table.rows if label != "Total"]
         labels = [label for label, _ in rows]
-        quarters = list(self.table.columns[1:])
+        # Only quarter-ends that have passed are charted; those to come have no figures.
+        shown = [
+            n
+            for n in range(len(self.table.columns) - 1)
+            if not any(cells[n] is NOT_YET for _, cells in rows)
+        ]
+        quarters = [self.table.columns[1 + n] for n in shown]
+        to_come = [q for n, q in enumerate(self.table.columns[1:]) if n not in shown]
         colours = self._chart_colours()
+        highest = 0
         if len(quarters) == 1:
             # One quarter-end: a bar per group.
-            values = [int(cells[0] or 0) for _, cells in rows]
+            values = [int(cells[shown[0]] or 0) for _, cells in rows]  # type: ignore[arg-type]
             plt.bar(labels, values, color=colours[0], width=0.6)
             plt.xlim(0.4, len(labels) + 0.6)
             highest = max(values, default=0)
             plt.title(f"Children subject to a plan at the end of {quarters[0]}")
-        else:
+        elif quarters:
             # A bar per quarter-end, made up of the groups: the height is the total.
-            series = [[int(cells[n] or 0) for n in range(len(quarters))] for _, cells in rows]
+            series = [[int(cells[n] or 0) for n in shown] for _, cells in rows]  # type: ignore[arg-type]
             plt.stacked_bar(
                 [f"End of {q}" for q in quarters],
                 series,
@@ -196,7 +211,12 @@ class ReportTableView(Vertical):
             # Room on the left for the legend, which plotext draws in the top-left corner.
             plt.xlim(-0.4, len(quarters) + 0.6)
             plt.title("Children subject to a plan at each quarter-end")
-        # An empty chart says nothing the commentary does not ("No children were ...").
+        if to_come and quarters:
+            plt.xlabel(f"Not yet: the end of {' and '.join(to_come)}")
+        else:
+            plt.xlabel("")
+        # An empty chart says nothing the commentary does not ("No children were ...", or
+        # no quarter-end has passed yet).
         chart.display = highest > 0
         ticks = nice_ticks(highest)
         plt.ylim(0, ticks[-1])

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from siu_tui.domain.dates import format_date
-from siu_tui.domain.reports import Cell, ReportTable
+from siu_tui.domain.reports import NOT_YET, Cell, ReportTable
 from siu_tui.services.reports import ThematicReport
 
 FORMATS = ("json", "csv", "xlsx", "md")
@@ -34,6 +34,8 @@ def default_name(report: ThematicReport, fmt: str) -> str:
 
 
 def _cell_text(value: Cell) -> str:
+    if value is NOT_YET:
+        return "not yet"
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -48,6 +50,11 @@ def _heading_lines(report: ThematicReport) -> list[str]:
         f"{format_date(period.start)} to {format_date(period.end)}",
         f"Counted on {format_date(report.counted_on)}",
     ]
+
+
+def _spreadsheet_cell(value: Cell) -> int | float | None:
+    """A figure for CSV and XLSX: a quarter-end still to come is an empty cell, not a 0."""
+    return None if value is NOT_YET else value
 
 
 def as_json(report: ThematicReport) -> str:
@@ -65,7 +72,9 @@ def as_csv(report: ThematicReport) -> str:
         writer.writerow([table.title])
         writer.writerow(table.columns)
         for label, cells in table.rows:
-            writer.writerow([label, *("" if c is None else c for c in cells)])
+            writer.writerow(
+                [label, *("" if (n := _spreadsheet_cell(c)) is None else n for c in cells)]
+            )
         writer.writerow([])
     return out.getvalue()
 
@@ -127,7 +136,7 @@ def as_xlsx(report: ThematicReport) -> bytes:
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for label, cells in table.rows:
-            sheet.append([label, *cells])
+            sheet.append([label, *(_spreadsheet_cell(c) for c in cells)])
         if table.commentary:
             sheet.append([])
             sheet.append([table.commentary])

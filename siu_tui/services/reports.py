@@ -57,6 +57,7 @@ from siu_tui.domain.reports import (
     age_thresholds,
     category_key,
     ethnic_group,
+    has_happened,
     percent,
     report_period,
     report_tables,
@@ -84,7 +85,8 @@ _HELD = ConferenceStatus.HELD.value
 @dataclass(frozen=True)
 class ThematicReport:
     """A report as counted: the figures (the JSON the command line writes), the snapshot of
-    the quarter before for the commentary, and when it was counted."""
+    the quarter before for the commentary, and when it was counted. A quarter-end after
+    that day has ``None`` for its figures: it has not happened."""
 
     period: ReportPeriod
     figures: dict[str, Any]
@@ -137,11 +139,14 @@ def thematic_report(
     def activity() -> None:
         figures["conference_activity"] = conference_activity(desk, start, end)
 
+    today = clock.today()
     snapshots: dict[int, Snapshot] = {}
     days = {q: quarter(period.year, q).end for q in period.quarters}
     if len(period.quarters) == 1:  # its commentary compares with the quarter before
         year_before, q_before = period.previous_quarter()
         days[0] = quarter(year_before, q_before).end
+    # A quarter-end still to come has no figures ("not yet"), so it is not counted at all.
+    days = {q: day for q, day in days.items() if has_happened(day, today)}
 
     def plans() -> None:
         snapshots.update(zip(days, plans_on(desk, list(days.values())), strict=True))
@@ -185,7 +190,7 @@ def thematic_report(
     _run_parts(steps, progress)
     for q in period.quarters:
         key = QUARTER_KEYS[q - 1]
-        categories, ethnicity, ages = snapshots[q]
+        categories, ethnicity, ages = snapshots.get(q, (None, None, None))
         figures.setdefault("plans_by_category", {})[key] = categories
         figures.setdefault("plans_by_ethnicity", {})[key] = ethnicity
         figures.setdefault("plans_by_age", {})[key] = ages
@@ -207,7 +212,7 @@ def thematic_report(
         "challenges",
         "minutes",
     )
-    return ThematicReport(period, {k: figures[k] for k in order}, previous)
+    return ThematicReport(period, {k: figures[k] for k in order}, previous, today)
 
 
 PARALLEL_QUERIES = 3
