@@ -34,7 +34,8 @@ class ImportRefused(ServiceError):
     """A history file that cannot be imported: every problem, one line each
     (``line N: column: message``, or one line about the file as a whole).
 
-    Raised before anything is written, so the database is as it was.
+    Raised before anything is written, or once a write the database refused part-way is
+    rolled back, so the database is as it was.
     """
 
     def __init__(self, problems: list[str], *, whole_file: bool = False) -> None:

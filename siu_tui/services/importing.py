@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from siu_tui import clock
 from siu_tui.db.models import (
@@ -271,8 +272,24 @@ def import_history(
     """Import a history file in one transaction, or refuse it whole.
 
     Raises ImportRefused listing every problem (``line N: column: message``) with nothing
-    written. Conferences already on record (by reference) are skipped and counted.
+    written. Conferences already on record (by reference) are skipped and counted. Should
+    the database refuse a row part-way through the write (a constraint, a full disk), the
+    transaction is rolled back whole and the refusal is one sentence, never the rows'
+    values (the driver's message repeats them).
     """
+    try:
+        return _import_history(desk, source, progress)
+    except DBAPIError as exc:
+        kind = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
+        raise ImportRefused(
+            [f"the database refused the import part-way through writing it ({kind})"],
+            whole_file=True,
+        ) from None
+
+
+def _import_history(
+    desk: Desk, source: str | Path | TextIO, progress: ProgressFn | None
+) -> ImportResult:
     today = clock.today()
     rows, errors, count = read_rows(source, today, progress)
     errors += check_conferences(rows)

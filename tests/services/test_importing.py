@@ -291,6 +291,45 @@ def test_a_bad_file_is_refused_whole_with_every_line(
     assert count_rows() == before
 
 
+def test_a_database_refusing_a_row_part_way_through_the_write_leaves_nothing(
+    desk: Desk,
+) -> None:
+    """The database itself (not the import's checks) refuses the third plan the example
+    file writes: by then its families, children and conferences are written in the
+    transaction. Nothing of the import remains, and the error is a sentence."""
+    tables = [t.name for t in SQLModel.metadata.sorted_tables]
+
+    def rows() -> dict[str, int]:
+        with desk.store.read() as session:
+            connection = session.connection()
+            return {
+                name: connection.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar_one()
+                for name in tables
+            }
+
+    before = rows()
+    with desk.store.write() as session:
+        session.connection().exec_driver_sql(
+            "CREATE TRIGGER refuse_the_third_plan BEFORE INSERT ON cp_plan "
+            "WHEN (SELECT count(*) FROM cp_plan) >= 2 "
+            "BEGIN SELECT RAISE(ABORT, 'the third plan is refused'); END"
+        )
+    with pytest.raises(ImportRefused) as refused:
+        import_history(desk, EXAMPLE)
+
+    assert rows() == before
+    assert str(refused.value) == (
+        "the database refused the import part-way through writing it (IntegrityError)"
+    )
+    assert refused.value.whole_file
+    # Once the database accepts the rows, the same file imports whole: nothing was left
+    # behind to be skipped.
+    with desk.store.write() as session:
+        session.connection().exec_driver_sql("DROP TRIGGER refuse_the_third_plan")
+    result = import_history(desk, EXAMPLE)
+    assert (result.conferences, result.skipped, result.plans) == (13, 0, 5)
+
+
 def test_a_conference_on_record_is_not_checked_again(desk: Desk) -> None:
     import_history(desk, csv_text(initial("A1", "K1", "2014-04-14")))
     # Re-importing the same history with its later review must not complain that K1's

@@ -166,7 +166,8 @@ async def test_an_empty_database_shows_tables_of_zeros_and_says_so(db_url: str) 
         report = counted(db_url, 2026)
         for table in report.tables():
             assert on_screen(screen, table.key) == expected(report, table.key)
-        assert ("Total", "0", "0", "0", "0") in on_screen(screen, "plans_by_category")
+        # The ends of Q1 and Q2 have passed (nobody on a plan); Q3 and Q4 are still to come.
+        assert ("Total", "0", "0", "not yet", "not yet") in on_screen(screen, "plans_by_category")
         view = screen.query_one("#report-plans-by-category", ReportTableView)
         assert "No children were subject to a plan" in str(
             view.query_one(".commentary", Static).render()
@@ -354,10 +355,59 @@ def test_chart_ticks_are_whole_numbers() -> None:
 
 
 def test_cells_read_as_a_manager_writes_them() -> None:
-    assert [format_cell(v) for v in (None, 0, 1234, 36.6, 40.0)] == [
+    from siu_tui.domain.reports import NOT_YET
+
+    assert [format_cell(v) for v in (NOT_YET, None, 0, 1234, 36.6, 40.0)] == [
+        "not yet",
         "–",
         "0",
         "1,234",
         "36.6",
         "40.0",
     ]
+
+
+async def test_quarter_ends_still_to_come_say_not_yet_and_are_not_charted(demo_url: str) -> None:
+    """On Wednesday 2 December 2026 the ends of Q3 (31/12/2026) and Q4 (31/03/2027) of
+    2026-27 have not come: the Plans tab says "not yet" for them, charts only Q1 and Q2,
+    and its commentary speaks of Q2, the last quarter-end that has passed."""
+    from datetime import date
+
+    clock.set_today(date(2026, 12, 2))
+    app = SIUApp(demo_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        assert chosen(screen) == (2026, 0)
+        await pilot.press("t")
+        await settle(pilot)
+        assert screen.query_one(TabbedContent).active == "tab-plans"
+        report = counted(demo_url, 2026)
+        for key in ("plans_by_category", "plans_by_ethnicity", "plans_by_age"):
+            rows = on_screen(screen, key)
+            assert rows == expected(report, key)
+            assert all(row[3:] == ("not yet", "not yet") for row in rows), key
+            assert all(cell.replace(",", "").isdigit() for row in rows for cell in row[1:3])
+            view = screen.query_one(f"#report-{key.replace('_', '-')}", ReportTableView)
+            commentary = str(view.query_one(".commentary", Static).render())
+            assert commentary.startswith("At the end of Q2, "), commentary
+            assert "end of Q4" not in commentary and "end of Q3" not in commentary
+            assert commentary.endswith(
+                "The ends of Q3 and Q4 have not come yet: no figures for them."
+            )
+            chart = view.query_one(PlotextPlot)
+            assert chart.display
+            drawn = str(chart.render())
+            assert "End of Q1" in drawn and "End of Q2" in drawn
+            assert "End of Q3" not in drawn and "End of Q4" not in drawn
+            assert "Not yet: the end of Q3 and Q4" in drawn
+
+        # Q3 alone: nothing to chart, and the commentary says why.
+        await pilot.press("full_stop", "full_stop", "full_stop")
+        await settle(pilot)
+        assert chosen(screen) == (2026, 3)
+        assert on_screen(screen, "plans_by_category")[-1] == ("Total", "not yet")
+        view = screen.query_one("#report-plans-by-category", ReportTableView)
+        assert str(view.query_one(".commentary", Static).render()) == (
+            "The end of Q3 has not come yet: no figures for it."
+        )
+        assert not view.query_one(PlotextPlot).display
