@@ -10,7 +10,6 @@ import click
 import pytest
 
 from siu_tui.cli import cli
-from siu_tui.config import shown_url
 from siu_tui.services.context import Desk
 from siu_tui.services.settings import save_setting
 
@@ -228,4 +227,6 @@ def test_a_url_sqlalchemy_cannot_use_is_a_bad_argument(
     ],
 )  # fmt: skip
 def test_a_url_is_shown_without_its_password(url: str, shown: str) -> None:
+    from siu_tui.config import shown_url
+
     assert shown_url(url) == shown
