@@ -10,6 +10,7 @@ crash log.
 from __future__ import annotations
 
 import errno
+import re
 import sqlite3
 
 from siu_tui.config import shown_url
@@ -76,7 +77,7 @@ def _explain_server(exc: BaseException, url: str, where: str) -> str | None:
     if getattr(orig, "sqlstate", None) is not None:
         return None  # the server answered: a failure of a statement, not of the connection
     reason = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
-    reason = reason.rsplit(": ", 1)[-1].rstrip(".")
+    reason = re.sub(r"^\[Errno -?\d+\] ", "", reason.rsplit(": ", 1)[-1]).rstrip(".")
     password = _password(url)
     if password:
         reason = reason.replace(password, "***")
