@@ -178,13 +178,31 @@ def test_a_read_only_database_is_one_sentence(tmp_path: Path, sample_db: Path) -
     )
 
 
+def make_database(db: Path, revision: str) -> None:
+    """A database at ``revision`` ("head" or an older one, holding one staff record)."""
+    if revision == "head":
+        Desk.open(f"sqlite:///{db}", "fixture").close()
+        return
+    from siu_tui.db.engine import Store
+    from siu_tui.db.migrate import upgrade
+
+    store = Store(f"sqlite:///{db}")
+    upgrade(store, revision)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO staff (id, name, role, active) VALUES ('s1', 'Ada Chair', 'iro', 1)"
+        )
+    store.dispose()
+
+
 @pytest.fixture
-def full_disk(tmp_path: Path) -> Iterator[Path]:
+def full_disk(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
     """A database on a disk with almost no room left: a 2 MiB tmpfs, filled but for 48 KiB.
 
     Where mounting is not allowed, SQLite's own cap on the file's pages (``max_page_count``,
     set on every connection to the size the file has) gives the same SQLITE_FULL.
     """
+    revision = getattr(request, "param", "head")
     disk = tmp_path / "disk"
     disk.mkdir()
     try:
@@ -199,11 +217,11 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
     except OSError:  # no mount command
         mounted = False
     if not mounted:
-        yield from _capped(disk / "siu.db")
+        yield from _capped(disk / "siu.db", revision)
         return
     try:
         db = disk / "siu.db"
-        Desk.open(f"sqlite:///{db}", "fixture").close()
+        make_database(db, revision)
         filler = disk / "filler"
         with filler.open("wb", buffering=0) as fh:
             try:
@@ -218,11 +236,11 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True, check=False)
 
 
-def _capped(db: Path) -> Iterator[Path]:
+def _capped(db: Path, revision: str) -> Iterator[Path]:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    Desk.open(f"sqlite:///{db}", "fixture").close()
+    make_database(db, revision)
 
     def cap(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
@@ -248,3 +266,23 @@ def test_a_full_disk_is_one_sentence_and_nothing_is_half_saved(
 
     with sqlite3.connect(full_disk) as conn:
         assert conn.execute("SELECT count(*) FROM conference").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("full_disk", ["0001_initial"], indirect=True)
+def test_an_upgrade_on_a_full_disk_leaves_the_database_and_no_half_copy(
+    capsys: pytest.CaptureFixture[str], full_disk: Path
+) -> None:
+    code, out, err = run(capsys, "db", "upgrade", "--db", str(full_disk))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"siu: the disk holding {full_disk} is full: what was being saved was not saved; "
+        "free some space and try again\n"
+    )
+    import sqlite3
+
+    for path in [full_disk, *full_disk.parent.glob("siu.db.before-*.bak")]:
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+                "0001_initial",
+            )
+            assert conn.execute("SELECT name FROM staff").fetchall() == [("Ada Chair",)]
