@@ -225,4 +225,9 @@ async def test_an_office_database_out_of_reach_is_named_without_its_password() -
             "Could not open the database: could not connect to the database at "
             "postgresql+psycopg://desk:***@127.0.0.1:1/siu: Connection refused"
         )
-        assert not any("secret" in m for m in messages)
+        await pilot.press("s")
+        await pilot.pause()
+        locations = str(app.screen.query_one("#locations", Static).render())
+        assert "Database: postgresql+psycopg://desk:***@127.0.0.1:1/siu" in locations
+        messages = [str(n.message) for n in app._notifications]
+        assert not any("secret" in m for m in [*messages, locations])
