@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 import siu_tui
 from siu_tui.commands import SIUCommands
 from siu_tui.config import current_user, default_database_url
-from siu_tui.errors import UserFacingError
+from siu_tui.errors import DatabaseUnusable, UserFacingError
 from siu_tui.screens.advocacy import AdvocacyScreen
 from siu_tui.screens.audit import AuditScreen
 from siu_tui.screens.challenges import ChallengesScreen
@@ -115,14 +115,24 @@ class SIUApp(App[None]):
             if theme and theme in self.available_themes:
                 self.call_from_thread(setattr, self, "theme", theme)
         except Exception as exc:
-            from siu_tui.crash import record_crash
+            # A database that is not one, damaged, full or out of reach is said so in one
+            # sentence naming it (never with a password), before any screen shows data.
+            from siu_tui.config import shown_url
+            from siu_tui.db.failures import explain
 
-            record_crash(exc)
-            self._desk_error = (
-                str(exc)
-                if isinstance(exc, UserFacingError)
-                else f"Could not open the database: {type(exc).__name__}: {exc}"
-            )
+            problem = explain(exc, self.database_url)
+            if isinstance(problem, DatabaseUnusable):
+                self._desk_error = f"Could not open the database: {problem}"
+            elif problem is not None:
+                self._desk_error = str(problem)
+            else:
+                from siu_tui.crash import details_saved, record_crash
+
+                where = record_crash(exc)
+                self._desk_error = (
+                    f"Could not open the database {shown_url(self.database_url)}: something "
+                    f"went wrong ({type(exc).__name__}); {details_saved(where)}"
+                )
             raise DeskUnavailable(self._desk_error) from exc
         finally:
             self._desk_ready.set()
@@ -162,7 +172,7 @@ class SIUApp(App[None]):
         """
         from rich.text import Text
 
-        from siu_tui.crash import record_crash
+        from siu_tui.crash import details_saved, record_crash
 
         self._return_code = 1
         if self._exception is None:  # pilot re-raises it in tests
@@ -170,10 +180,11 @@ class SIUApp(App[None]):
             self._exception_event.set()
         where = record_crash(error)
         self.bell()
+        details = f"Details for support: {where}" if where else details_saved(where).capitalize()
         self._exit_renderables.append(
             Text(
                 f"SIU Desk hit a problem ({type(error).__name__}) and had to close. "
-                f"Everything already saved is safe. Details for support: {where}"
+                f"Everything already saved is safe. {details}"
             )
         )
         self._close_messages_no_wait()

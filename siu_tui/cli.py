@@ -1,12 +1,20 @@
 """The ``siu`` command: opens the app, and answers questions clerks ask without opening it.
 
 Every mistake on the command line is reported in one line with exit status 2, and no command
-ever shows a traceback: the people typing these are clerks, not developers.
+ever shows a traceback: the people typing these are clerks, not developers. A database or a
+disk that fails (not a database, damaged, full, out of reach) is one line too, with exit
+status 1, naming the database (never with its password) and saying what to do.
+
+``--db`` takes a file path or a SQLAlchemy URL, before the command or after it.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -14,7 +22,13 @@ from typing import NoReturn
 import click
 
 from siu_tui import __version__
-from siu_tui.config import current_user, default_database_url, demo_database_url, sqlite_url
+from siu_tui.config import (
+    current_user,
+    database_url,
+    default_database_url,
+    demo_database_url,
+    sqlite_path,
+)
 from siu_tui.errors import UserFacingError
 
 DEMO_CONFERENCES = 2_000
@@ -31,7 +45,59 @@ def _fail(message: str, status: int = 2) -> NoReturn:
 
 
 def _database_url(db: str | None) -> str:
-    return sqlite_url(db) if db else default_database_url()
+    return database_url(db) if db else default_database_url()
+
+
+DB_HELP = "The database: a file path or a SQLAlchemy URL (default: SIU_DATABASE_URL, else yours)."
+
+_db_option = click.option("--db", "db_path", metavar="PATH|URL", help=DB_HELP)
+"""``--db`` after a command (``siu challenges --db X``): the same as before it."""
+
+
+def _remember_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.ensure_object(dict)["db"] = value
+
+
+_group_db_option = click.option(
+    "--db", metavar="PATH|URL", help=DB_HELP, expose_value=False, callback=_remember_db
+)
+"""``--db`` after a group (``siu db --db X check``), for the commands in it."""
+
+
+def _url(ctx: click.Context, db_path: str | None) -> str:
+    """The database this command uses; kept so a failure can name it (``_DatabaseGroup``)."""
+    url = _database_url(db_path or ctx.obj.get("db"))
+    ctx.obj["url"] = url
+    return url
+
+
+def _existing_url(ctx: click.Context, db_path: str | None) -> str:
+    """The database for a command that needs one already made, saying how to make one."""
+    url = _url(ctx, db_path)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise CommandError(
+            f"no database at {path}; make one with: siu db upgrade --db {shlex.quote(str(path))}"
+        )
+    return url
+
+
+class _DatabaseGroup(click.Group):
+    """Commands whose failures of the database or the disk become one sentence, not a crash."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            from siu_tui.db.failures import explain
+
+            problem = explain(exc, (ctx.obj or {}).get("url"))
+            if problem is None or problem is exc:
+                raise
+            raise problem from None
 
 
 class _TypeParam(click.ParamType):
@@ -65,8 +131,12 @@ TYPE = _TypeParam()
 DATE = _DateParam()
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="PATH", help="SQLite database file to open.")
+@click.group(
+    cls=_DatabaseGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option("--db", "db", metavar="PATH|URL", help=DB_HELP)
 @click.option("--demo", is_flag=True, help="Open the sample database (made on first use).")
 @click.option("--user", metavar="NAME", help="Who the audit trail records (default: login name).")
 @click.version_option(__version__, "--version", prog_name="siu")
@@ -83,9 +153,14 @@ def cli(ctx: click.Context, db: str | None, demo: bool, user: str | None) -> Non
         return
     if demo and db:
         raise click.UsageError("--demo and --db cannot be used together")
-    url = demo_database_url() if demo else _database_url(db)
+    url = demo_database_url() if demo else _url(ctx, db)
     if demo:
         _ensure_demo(url)
+    path = sqlite_path(url)
+    if path is not None:
+        from siu_tui.db.sqlite_file import check_sqlite_file
+
+        check_sqlite_file(path)  # a text file or an empty one: say so here, not in the app
     from siu_tui.app import SIUApp
 
     SIUApp(database_url=url, user=current_user(user)).run()
@@ -93,8 +168,6 @@ def cli(ctx: click.Context, db: str | None, demo: bool, user: str | None) -> Non
 
 def _ensure_demo(url: str) -> None:
     """Make the sample database the first time someone asks for a look."""
-    from siu_tui.config import sqlite_path
-
     path = sqlite_path(url)
     if path is not None and path.exists():
         return
@@ -141,73 +214,112 @@ def _generate(url: str, conferences: int) -> None:
     type=DATE,
     help="For a 1st review after a pre-birth conference: the baby's date of birth.",
 )
+@_db_option
 @click.pass_context
-def timescale(ctx: click.Context, conference_type, trigger: date, birth_date: date | None) -> None:  # type: ignore[no-untyped-def]
+def timescale(  # type: ignore[no-untyped-def]
+    ctx: click.Context, conference_type, trigger: date, birth_date: date | None, db_path: str | None
+) -> None:
     """Print the deadline for a conference of TYPE whose deadline runs from DATE."""
     from siu_tui.domain.timescales import conference_deadline
 
     previous = "initial_pre_birth" if birth_date else None
-    deadline = conference_deadline(
-        conference_type,
-        trigger,
-        _rules(ctx),
-        previous_type=previous,
-        birth_date=birth_date,
-    )
+    rules = _rules(ctx, db_path)
+    with _within_the_calendar(trigger):
+        deadline = conference_deadline(
+            conference_type,
+            trigger,
+            rules,
+            previous_type=previous,
+            birth_date=birth_date,
+        )
     click.echo(deadline.isoformat())
 
 
 @cli.command("report-deadlines")
 @click.argument("conference_type", type=TYPE, metavar="TYPE")
 @click.argument("conference_date", type=DATE, metavar="DATE")
+@_db_option
 @click.pass_context
-def report_deadlines_cmd(ctx: click.Context, conference_type, conference_date: date) -> None:  # type: ignore[no-untyped-def]
+def report_deadlines_cmd(  # type: ignore[no-untyped-def]
+    ctx: click.Context, conference_type, conference_date: date, db_path: str | None
+) -> None:
     """Print when the social worker's report must reach the parents and the chair."""
     from siu_tui.domain.timescales import report_deadlines
 
-    deadlines = report_deadlines(conference_type, conference_date, _rules(ctx))
+    rules = _rules(ctx, db_path)
+    with _within_the_calendar(conference_date):
+        deadlines = report_deadlines(conference_type, conference_date, rules)
     click.echo(f"parents: {deadlines.parents.isoformat()}")
     click.echo(f"chair: {deadlines.chair.isoformat()}")
 
 
-def _rules(ctx: click.Context):  # type: ignore[no-untyped-def]
+@contextmanager
+def _within_the_calendar(day: date) -> Iterator[None]:
+    """A deadline past 9999-12-31 or before year 1 is a bad date argument, not a crash."""
+    try:
+        yield
+    except (OverflowError, ValueError) as exc:
+        if "out of range" not in str(exc):
+            raise
+        raise click.UsageError(
+            f"no deadline can be worked out from {day.isoformat()}: it would fall outside "
+            "the calendar (years 1 to 9999)"
+        ) from None
+
+
+def _rules(ctx: click.Context, db_path: str | None = None):  # type: ignore[no-untyped-def]
     """The rules of the database in use when it exists; the documented defaults otherwise.
 
     Reading never creates or upgrades a database: asking a question must not change anything.
+    A database that is there but cannot be used (not a database, damaged, out of reach) is
+    said so, rather than answered from rules that may not be the unit's.
     """
-    from siu_tui.config import sqlite_path
     from siu_tui.domain.settings import DEFAULT_RULES
 
-    url = _database_url(ctx.obj.get("db"))
+    url = _url(ctx, db_path)
     path = sqlite_path(url)
     if path is not None and not path.exists():
         return DEFAULT_RULES
-    try:
-        from siu_tui.db.engine import Store
-        from siu_tui.services.settings import load_rules
+    from siu_tui.db.engine import Store
+    from siu_tui.db.failures import explain
+    from siu_tui.services.settings import load_rules
 
-        store = Store(url)
-        try:
-            return load_rules(store)
-        finally:
-            store.dispose()
-    except Exception:
-        return DEFAULT_RULES
+    store = Store(url)
+    try:
+        return load_rules(store)
+    except Exception as exc:
+        if explain(exc, url) is not None:
+            raise
+        return DEFAULT_RULES  # a database with no settings table yet
+    finally:
+        store.dispose()
 
 
 @cli.command()
 @click.option("--conferences", type=click.IntRange(1, 2_000_000), default=1_000, show_default=True)
-@click.option("--db", "db", metavar="PATH", help="Database file to fill (default: the demo one).")
-@click.option("--replace", is_flag=True, help="Delete the file first if it exists.")
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH|URL",
+    help="The database to fill: a file path or a SQLAlchemy URL "
+    "(default: SIU_DATABASE_URL, else the demo one).",
+)
+@click.option("--replace", is_flag=True, help="Delete the database file first if it exists.")
 @click.pass_context
 def demo(ctx: click.Context, conferences: int, db: str | None, replace: bool) -> None:
     """Fill a database with obviously synthetic sample data (for trying and benchmarking)."""
-    from siu_tui.config import sqlite_path
+    from siu_tui.config import ENV_DATABASE_URL, shown_url
+    from siu_tui.db.sqlite_file import is_sqlite_file
 
-    db = db or ctx.obj.get("db")
-    url = sqlite_url(db) if db else demo_database_url()
+    db = db or ctx.obj.get("db") or os.environ.get(ENV_DATABASE_URL)
+    url = database_url(db) if db else demo_database_url()
+    ctx.obj["url"] = url
     path = sqlite_path(url)
-    if replace and path is not None:
+    if replace and path is None:
+        raise click.UsageError(f"--replace deletes a database file; {shown_url(url)} is not one")
+    if replace and path is not None and path.exists():
+        if not is_sqlite_file(path):
+            raise CommandError(f"{path} is not a SQLite database; --replace will not delete it")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     _generate(url, conferences)
@@ -218,6 +330,7 @@ def demo(ctx: click.Context, conferences: int, db: str | None, replace: bool) ->
 @click.option("--quarter", type=click.IntRange(1, 4), help="A quarter of that year (1 = Apr-Jun).")
 @click.option("--from", "start", type=DATE, help="First day of a period of your own.")
 @click.option("--to", "end", type=DATE, help="Last day of a period of your own.")
+@_db_option
 @click.pass_context
 def challenges_cmd(
     ctx: click.Context,
@@ -225,10 +338,10 @@ def challenges_cmd(
     quarter: int | None,
     start: date | None,
     end: date | None,
+    db_path: str | None,
 ) -> None:
     """Print the IRO challenge figures for a period (default: this council year)."""
     from siu_tui import clock
-    from siu_tui.config import sqlite_path
     from siu_tui.domain.periods import financial_year, financial_year_of
     from siu_tui.domain.periods import quarter as quarter_period
 
@@ -236,15 +349,13 @@ def challenges_cmd(
         raise click.UsageError("give both --from and --to, or neither")
     if start is not None and (year is not None or quarter is not None):
         raise click.UsageError("--from/--to cannot be combined with --year or --quarter")
+    _check_period(start, end)
     label = ""
     if start is None or end is None:
         chosen = year if year is not None else financial_year_of(clock.today())
         period = quarter_period(chosen, quarter) if quarter else financial_year(chosen)
         start, end, label = period.start, period.end, f" ({period.label})"
-    url = _database_url(ctx.obj.get("db"))
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise CommandError(f"no database at {path}")
+    url = _existing_url(ctx, db_path)
     from siu_tui.db.engine import Store
     from siu_tui.services.challenges import challenge_figures
     from siu_tui.services.context import Desk
@@ -256,6 +367,15 @@ def challenges_cmd(
         desk.close()
     for line in _figure_lines(figures, label):
         click.echo(line)
+
+
+def _check_period(start: date | None, end: date | None) -> None:
+    """``--from`` after ``--to`` is a bad argument (exit 2), caught before any database opens."""
+    if start is not None and end is not None and start > end:
+        raise click.UsageError(
+            f"the period ends before it starts (--from {start.isoformat()} is after "
+            f"--to {end.isoformat()})"
+        )
 
 
 def _figure_lines(figures, label: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -293,7 +413,7 @@ def _figure_lines(figures, label: str) -> list[str]:  # type: ignore[no-untyped-
 )
 @click.option("--week", type=DATE, metavar="DATE", help="Only conferences in the week of DATE.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
-@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@_db_option
 @click.pass_context
 def outstanding(
     ctx: click.Context, clerk: str | None, week: date | None, limit: int, db_path: str | None
@@ -304,15 +424,11 @@ def outstanding(
     conference date and time, reference, family, who to chase, their contact.
     """
     from siu_tui import clock
-    from siu_tui.config import sqlite_path
     from siu_tui.services.context import Desk
     from siu_tui.services.outstanding import OutstandingFilter, outstanding_reports
     from siu_tui.services.people import list_staff
 
-    url = _database_url(db_path or ctx.obj.get("db"))
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise CommandError(f"no database at {path}")
+    url = _existing_url(ctx, db_path)
     desk = Desk.open(url, current_user(ctx.obj.get("user")))
     try:
         clerk_id = None
@@ -354,19 +470,20 @@ def outstanding(
 
 
 @cli.group()
+@_group_db_option
 def db() -> None:
     """Look after the database: upgrade it, check it."""
 
 
 @db.command()
-@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@_db_option
 @click.pass_context
 def upgrade(ctx: click.Context, db_path: str | None) -> None:
     """Bring the database up to this version (copying the file aside first)."""
     from siu_tui.db.engine import Store
     from siu_tui.db.migrate import upgrade as run_upgrade
 
-    store = Store(_database_url(db_path or ctx.obj.get("db")))
+    store = Store(_url(ctx, db_path))
     try:
         result = run_upgrade(store)
     finally:
@@ -380,25 +497,42 @@ def upgrade(ctx: click.Context, db_path: str | None) -> None:
 
 
 @db.command()
-@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@_db_option
 @click.pass_context
 def check(ctx: click.Context, db_path: str | None) -> None:
     """Check the database file is sound: integrity, links between records, schema version."""
-    from siu_tui.config import sqlite_path
     from siu_tui.services.admin import check_database
 
-    url = _database_url(db_path or ctx.obj.get("db"))
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise CommandError(f"no database at {path}")
-    report = check_database(url)
+    url = _existing_url(ctx, db_path)
+    try:
+        report = check_database(url)
+    except Exception as exc:
+        report = _damaged_file_report(exc, url)
     for line in report.lines:
         click.echo(line)
     if not report.ok:
         sys.exit(1)
 
 
+def _damaged_file_report(exc: Exception, url: str):  # type: ignore[no-untyped-def]
+    """``siu db check`` on a file too damaged to read its schema: what SQLite's own check finds."""
+    from siu_tui.db.failures import explain
+    from siu_tui.db.sqlite_file import integrity_problems, is_sqlite_file, summarise_problems
+    from siu_tui.services.admin import CheckReport
+
+    path = sqlite_path(url)
+    if path is None or not is_sqlite_file(path) or explain(exc, url) is None:
+        raise exc
+    report = CheckReport()
+    if isinstance(exc, UserFacingError):
+        report.add(False, str(exc))
+    problems = integrity_problems(path) or ["the file could not be read as a database"]
+    report.add(False, "file integrity: " + summarise_problems(problems))
+    return report
+
+
 @cli.group()
+@_group_db_option
 def outbox() -> None:
     """Send the e-mails SIU Desk has queued (advocacy referrals, invitations), or export them.
 
@@ -408,15 +542,17 @@ def outbox() -> None:
     """
 
 
-def _open_desk(ctx: click.Context, db_path: str | None):  # type: ignore[no-untyped-def]
-    from siu_tui.config import sqlite_path
+def _open_desk(ctx: click.Context, db_path: str | None, *, create: bool = False):  # type: ignore[no-untyped-def]
+    """The database for a command, brought up to date; ``create`` makes it if it is missing."""
     from siu_tui.services.context import Desk
 
-    url = _database_url(db_path or ctx.obj.get("db"))
+    url = _url(ctx, db_path) if create else _existing_url(ctx, db_path)
     path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise CommandError(f"no database at {path}")
-    return Desk.open(url, current_user(ctx.obj.get("user")))
+    made = path is not None and not path.exists()
+    desk = Desk.open(url, current_user(ctx.obj.get("user")))
+    if made:
+        click.echo(f"Made a new database at {path}", err=True)
+    return desk
 
 
 def _progress():  # type: ignore[no-untyped-def]
@@ -435,7 +571,7 @@ def _progress():  # type: ignore[no-untyped-def]
 
 
 @outbox.command("send")
-@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@_db_option
 @click.pass_context
 def outbox_send(ctx: click.Context, db_path: str | None) -> None:
     """Send every queued message; a failure keeps it queued with the reason."""
@@ -490,7 +626,7 @@ def outbox_send(ctx: click.Context, db_path: str | None) -> None:
     is_flag=True,
     help="Take the exported messages out of the queue (only once you will send them by hand).",
 )
-@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@_db_option
 @click.pass_context
 def outbox_export(
     ctx: click.Context, directory: Path, mark_sent: bool, db_path: str | None
@@ -524,7 +660,7 @@ def outbox_export(
 
 @cli.command("import")
 @click.argument("file", metavar="FILE.csv")
-@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@_db_option
 @click.pass_context
 def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
     """Import conference history from a CSV file (one row per child per conference).
@@ -537,7 +673,7 @@ def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
     from siu_tui.services.errors import ImportRefused
     from siu_tui.services.importing import import_history
 
-    desk = _open_desk(ctx, db_path)
+    desk = _open_desk(ctx, db_path, create=True)
     try:
         with _progress() as progress:
             task = progress.add_task("Reading", total=None)
@@ -564,13 +700,14 @@ def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
 
 
 @cli.group()
+@_group_db_option
 def minutes() -> None:
     """The minutes workflow: a week's tasks, and the figures for any period."""
 
 
 @minutes.command("week")
 @click.argument("day", type=DATE, required=False, metavar="[DATE]")
-@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@_db_option
 @click.pass_context
 def minutes_week_cmd(ctx: click.Context, day: date | None, db_path: str | None) -> None:
     """Print the week of DATE (default: this week): its review, its summary, and every minutes
@@ -610,7 +747,7 @@ def minutes_week_cmd(ctx: click.Context, day: date | None, db_path: str | None) 
 @click.option("--from", "start", type=DATE, required=True, help="First day of the period.")
 @click.option("--to", "end", type=DATE, required=True, help="Last day of the period.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines of text.")
-@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@_db_option
 @click.pass_context
 def minutes_figures_cmd(
     ctx: click.Context, start: date, end: date, as_json: bool, db_path: str | None
@@ -621,6 +758,7 @@ def minutes_figures_cmd(
 
     from siu_tui.services.minutes_week import minutes_figures
 
+    _check_period(start, end)
     desk = _open_desk(ctx, db_path)
     try:
         figures = minutes_figures(desk, start, end)
@@ -671,7 +809,7 @@ def minutes_figures_cmd(
     help="What to write.",
 )
 @click.option("-o", "--output", "output", metavar="FILE", help="Write to FILE, not the screen.")
-@click.option("--db", "db_path", metavar="PATH", help="Database file (default: the usual one).")
+@_db_option
 @click.pass_context
 def report_cmd(
     ctx: click.Context,
@@ -734,12 +872,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         _fail("stopped", 130)
     except UserFacingError as exc:
-        _fail(str(exc), 1)
+        _fail(str(exc), exc.exit_status)
     except Exception as exc:
-        from siu_tui.crash import record_crash
+        from siu_tui.crash import details_saved, record_crash
 
         where = record_crash(exc)
-        _fail(f"something went wrong ({type(exc).__name__}); details in {where}", 1)
+        _fail(f"something went wrong ({type(exc).__name__}); {details_saved(where)}", 1)
 
 
 if __name__ == "__main__":

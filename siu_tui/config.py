@@ -37,8 +37,20 @@ def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path).expanduser().resolve()}"
 
 
+def database_url(value: str | Path) -> str:
+    """The URL for what a person typed after ``--db`` or put in ``SIU_DATABASE_URL``.
+
+    The one place that decides: text holding ``://`` is a SQLAlchemy URL (``sqlite:///…``,
+    ``postgresql+psycopg://…``), anything else a file path. Before this, an office URL given
+    as ``--db`` quietly became a SQLite file in a folder called ``postgresql+psycopg:``.
+    """
+    text = str(value)
+    return text if "://" in text else sqlite_url(text)
+
+
 def default_database_url() -> str:
-    return os.environ.get(ENV_DATABASE_URL) or sqlite_url(data_dir() / "siu.db")
+    chosen = os.environ.get(ENV_DATABASE_URL)
+    return database_url(chosen) if chosen else sqlite_url(data_dir() / "siu.db")
 
 
 def demo_database_url() -> str:
@@ -54,6 +66,25 @@ def sqlite_path(url: str) -> Path | None:
     if not rest or rest == ":memory:":
         return None
     return Path(rest)
+
+
+def shown_url(url: str) -> str:
+    """A database as a person may see it: a SQLite file's path, or the URL without its password.
+
+    Every message and screen that names a database goes through here, so a password in
+    ``SIU_DATABASE_URL`` never reaches a terminal, a screenshot or a support e-mail.
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        # Not a URL SQLAlchemy can read: show its kind only, since the rest may hold a secret.
+        return url.split("://", 1)[0] + "://…"
 
 
 def current_user(explicit: str | None = None) -> str:

@@ -2,10 +2,16 @@
 
 The note keeps the exception's type and where it happened, never its message or local
 values, because those can hold children's names and case details.
+
+Recording it must never fail in turn: it runs when something has already gone wrong, often
+because the disk is full or a folder cannot be written, and an error raised here would reach
+the terminal as a traceback carrying the original message. So every failure of the recorder
+is swallowed, and the clerk is told the details could not be kept.
 """
 
 from __future__ import annotations
 
+import os
 import traceback
 from pathlib import Path
 
@@ -24,11 +30,31 @@ def crash_report(exc: BaseException) -> str:
     return "\n".join(lines)
 
 
-def record_crash(exc: BaseException) -> Path:
-    """Append a report to the crash log in the data folder and return its path."""
-    folder = data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "crash.log"
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(f"--- {now().isoformat()}\n{crash_report(exc)}\n")
-    return path
+def record_crash(exc: BaseException) -> Path | None:
+    """Append a report to the crash log in the data folder and return its path.
+
+    Returns None, and never raises, when the report cannot be written (a full disk, a folder
+    that cannot be made or written, a log that is not a file).
+    """
+    try:
+        folder = data_dir() / "logs"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = folder / "crash.log"
+        note = f"--- {now().isoformat()}\n{crash_report(exc)}\n".encode()
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            written = 0
+            while written < len(note):
+                written += os.write(fd, note[written:])
+        finally:
+            os.close(fd)
+        return path
+    except Exception:
+        return None
+
+
+def details_saved(where: Path | None) -> str:
+    """The end of the sentence a clerk reads: where the details went, or that they could not."""
+    if where is None:
+        return "the details could not be saved (the disk may be full or not writable)"
+    return f"details in {where}"

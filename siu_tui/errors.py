@@ -6,6 +6,20 @@ from __future__ import annotations
 class UserFacingError(Exception):
     """Its message is written for the person at the keyboard and holds what they need."""
 
+    exit_status = 1
+    """What ``siu`` exits with when this ends a command (2: the command line was wrong)."""
+
 
 class DatabaseTooNew(UserFacingError):
     """The database was upgraded by a newer SIU Desk than this one."""
+
+
+class DatabaseUnusable(UserFacingError):
+    """The database, its file or the disk under it cannot be used as it is (not a database,
+    damaged, read-only, full, out of reach); the message names it and says what to do."""
+
+
+class BadDatabaseURL(DatabaseUnusable):
+    """``--db`` or ``SIU_DATABASE_URL`` is neither a file path nor a URL SQLAlchemy can use."""
+
+    exit_status = 2

@@ -5,6 +5,10 @@ survives a power cut), foreign keys, and a busy timeout. Every write transaction
 ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes fails at once with
 "database is locked" when another process wrote in between, whatever the timeout, whereas an
 immediate one waits its turn. Other databases (PostgreSQL later) use their own defaults.
+
+A SQLite file is looked at before SQLite opens it (``db.sqlite_file``): an empty file, a text
+file or one cut short is refused with a sentence instead of being written over or failing
+later. A URL SQLAlchemy cannot use is refused the same way, naming it without its password.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from siu_tui.config import sqlite_path
+from siu_tui.config import shown_url, sqlite_path
 from siu_tui.db import planner  # noqa: F401  (SQLite's index hints, see there)
+from siu_tui.db.sqlite_file import check_sqlite_file
+from siu_tui.errors import BadDatabaseURL, DatabaseUnusable
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -29,13 +35,32 @@ SQLITE_CACHE_KIB = 32768
 """32 MiB of page cache per connection, against SQLite's 2 MiB default."""
 
 
+def _create_engine(url: str, **options: object) -> Engine:
+    """SQLAlchemy's engine, with a URL it cannot use (or lacks the driver for) as a sentence."""
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return create_engine(url, **options)
+    except (ArgumentError, ValueError):  # also NoSuchModuleError: an unknown kind of database
+        raise BadDatabaseURL(
+            f"{shown_url(url)} is not a database SIU Desk can open: give a file path, or a URL "
+            "such as postgresql+psycopg://user@host/siu"
+        ) from None
+    except ModuleNotFoundError as exc:
+        raise DatabaseUnusable(
+            f"the driver for {shown_url(url)} is not installed (Python module {exc.name!r}); "
+            "for PostgreSQL use postgresql+psycopg://"
+        ) from None
+
+
 def make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return _create_engine(url, pool_pre_ping=True)
     path = sqlite_path(url)
     if path is not None:
+        check_sqlite_file(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
+    engine = _create_engine(
         url,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )

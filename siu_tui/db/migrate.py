@@ -3,7 +3,8 @@
 The app checks the stored revision against ``HEAD_REVISION`` with one query, so an up-to-date
 database costs no Alembic import at start-up. When a migration is pending on a SQLite file
 that already holds data, the file is copied aside first (SQLite's online backup, safe under
-WAL), so a failed upgrade can never cost a clerk their records.
+WAL), so a failed upgrade can never cost a clerk their records. A copy that cannot be finished
+(a full disk) is removed rather than left looking like a backup.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import inspect, text
 
 from siu_tui.clock import now
 from siu_tui.db.engine import Store
-from siu_tui.errors import DatabaseTooNew
+from siu_tui.errors import DatabaseTooNew, UserFacingError
 
 HEAD_REVISION = "0007_report_order"
 """The newest migration; tests check it matches the scripts in migrations/versions."""
@@ -85,6 +86,9 @@ def backup_sqlite(path: Path, label: str) -> Path:
             source.backup(dest)
         finally:
             dest.close()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     finally:
         source.close()
     return target
@@ -119,7 +123,10 @@ def upgrade(store: Store, revision: str = "head") -> UpgradeResult:
                 config.attributes["connection"] = conn
                 command.upgrade(config, revision)
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
-                    raise RuntimeError("The upgrade would break links between records")
+                    raise UserFacingError(
+                        "The upgrade would break links between records, so nothing was "
+                        "changed: run `siu db check` to see which"
+                    )
         finally:
             if sqlite:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
-from siu_tui.config import sqlite_path
+from siu_tui.config import shown_url
 from siu_tui.screens.base import SIUModal, SIUScreen
 from siu_tui.widgets.text import cell, cell_right, plain
 
@@ -60,8 +60,7 @@ class SettingsScreen(SIUScreen):
         table.add_columns("Setting", "Value", "Default")
         app = self.app
         url: str = app.database_url  # type: ignore[attr-defined]
-        path = sqlite_path(url)
-        where = str(path) if path else url.split("@")[-1]
+        where = shown_url(url)
         self.query_one("#locations", Static).update(
             plain(f"Database: {where}\nSigned in as: {app.user}")  # type: ignore[attr-defined]
         )

@@ -195,3 +195,39 @@ async def test_a_database_that_cannot_be_opened_is_explained_not_crashed(tmp_pat
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, AuditScreen) and app.is_running
+
+
+async def test_an_empty_file_is_refused_at_start_up_not_made_a_database(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    app = SIUApp(f"sqlite:///{empty}", user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        messages = [str(n.message) for n in app._notifications]
+        assert messages[0] == (
+            f"Could not open the database: {empty} is an empty file, not a database; SIU Desk "
+            "will not write over it (remove it first to make a new database there)"
+        )
+    assert empty.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]
+
+
+async def test_an_office_database_out_of_reach_is_named_without_its_password() -> None:
+    app = SIUApp("postgresql+psycopg://desk:secret@127.0.0.1:1/siu", user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):  # the driver loads and is refused in a worker: wait for its word
+            await pilot.pause(0.05)
+            if app._notifications:
+                break
+        messages = [str(n.message) for n in app._notifications]
+        assert messages[0] == (
+            "Could not open the database: could not connect to the database at "
+            "postgresql+psycopg://desk:***@127.0.0.1:1/siu: Connection refused"
+        )
+        await pilot.press("s")
+        await pilot.pause()
+        locations = str(app.screen.query_one("#locations", Static).render())
+        assert "Database: postgresql+psycopg://desk:***@127.0.0.1:1/siu" in locations
+        messages = [str(n.message) for n in app._notifications]
+        assert not any("secret" in m for m in [*messages, locations])
