@@ -11,6 +11,7 @@ from pathlib import Path
 
 from siu_tui.clock import now
 from siu_tui.config import data_dir
+from siu_tui.files import make_private_dir, private_open
 
 
 def crash_report(exc: BaseException) -> str:
@@ -27,8 +28,8 @@ def crash_report(exc: BaseException) -> str:
 def record_crash(exc: BaseException) -> Path:
     """Append a report to the crash log in the data folder and return its path."""
     folder = data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_dir(folder)
     path = folder / "crash.log"
-    with path.open("a", encoding="utf-8") as fh:
+    with private_open(path, "a", encoding="utf-8") as fh:
         fh.write(f"--- {now().isoformat()}\n{crash_report(exc)}\n")
     return path

@@ -9,3 +9,12 @@ class UserFacingError(Exception):
 
 class DatabaseTooNew(UserFacingError):
     """The database was upgraded by a newer SIU Desk than this one."""
+
+
+class DatabaseBusy(UserFacingError):
+    """Another clerk's save held the database for longer than the busy timeout."""
+
+    MESSAGE = "Another clerk is saving; try again"
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from siu_tui.errors import DatabaseTooNew, UserFacingError
+from siu_tui.errors import DatabaseBusy, DatabaseTooNew, UserFacingError
 
-__all__ = ["DatabaseTooNew", "ImportRefused", "NotFound", "ServiceError", "ValidationError"]
+__all__ = [
+    "DatabaseBusy",
+    "DatabaseTooNew",
+    "ImportRefused",
+    "NotFound",
+    "ServiceError",
+    "ValidationError",
+]
 
 
 class ServiceError(UserFacingError):

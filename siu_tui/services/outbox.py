@@ -37,6 +37,7 @@ from sqlmodel import Session, col, select
 from siu_tui import clock
 from siu_tui.db.models import AdvocacyReferral, Invitee, OutboxMessage
 from siu_tui.domain.codes import OutboxState
+from siu_tui.files import make_private_dir, write_private
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ServiceError, ValidationError
@@ -446,7 +447,7 @@ def export_queued(
     """
     config = smtp_config(desk)
     sender = config.from_address if config else ""
-    directory.mkdir(parents=True, exist_ok=True)
+    make_private_dir(directory)
     written: list[Path] = []
     skipped: list[str] = []
     with desk.store.read() as session:
@@ -465,7 +466,7 @@ def export_queued(
             email["X-Unsent"] = "1"
             created = clock.local(message.created_at)
             path = directory / f"{created:%Y%m%d-%H%M%S}-{message.id}.eml"
-            path.write_bytes(email.as_bytes(policy=SMTP_POLICY))
+            write_private(path, email.as_bytes(policy=SMTP_POLICY))
             written.append(path)
         if progress is not None:
             progress(n, len(queued))
