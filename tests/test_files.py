@@ -74,9 +74,7 @@ def test_database_wal_backup_exports_eml_and_crash_log_are_private(
     assert {str(f): oct(mode(f)) for f in folders if mode(f) != 0o700} == {}
 
 
-def test_a_full_disk_leaves_the_earlier_report_in_place(
-    tmp_path: Path, db_url: str
-) -> None:
+def test_a_full_disk_leaves_the_earlier_report_in_place(tmp_path: Path, db_url: str) -> None:
     """A real write failure from the kernel (the file-size limit, as a full disk would stop
     the write part-way): the good report from before is untouched and no scrap is left."""
     desk = Desk.open(db_url, "manager")
@@ -101,13 +99,11 @@ def test_a_full_disk_leaves_the_earlier_report_in_place(
     assert sorted(p.name for p in target.parent.iterdir()) == ["annual.md"]
 
 
-def test_a_report_to_a_full_device_is_one_sentence_and_exit_1(
-    tmp_path: Path, db_url: str
-) -> None:
+def test_a_report_to_a_full_device_is_one_sentence_and_exit_1(tmp_path: Path, db_url: str) -> None:
     Desk.open(db_url, "manager").close()
+    command = ["report", "annual", "--year", "2025", "--format", "csv", "-o", "/dev/full"]
     result = subprocess.run(
-        [sys.executable, "-m", "siu_tui.cli", "--db", db_url.removeprefix("sqlite:///")]
-        + ["report", "annual", "--year", "2025", "--format", "csv", "-o", "/dev/full"],
+        [sys.executable, "-m", "siu_tui.cli", "--db", db_url.removeprefix("sqlite:///"), *command],
         capture_output=True,
         text=True,
         timeout=120,
