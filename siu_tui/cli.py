@@ -545,10 +545,12 @@ def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
             raise CommandError(f"{refused.problems[0]}; nothing was imported") from None
         for line in refused.problems:
             click.echo(line, err=True)
+        if refused.more:
+            click.echo(f"... and {refused.more:,} more problem(s) not shown", err=True)
         lines = {p.split(":", 1)[0] for p in refused.problems if p.startswith("line ")}
-        where = f" on {len(lines)} line(s)" if lines else ""
+        where = f" on {len(lines)} line(s)" if lines and not refused.more else ""
         raise CommandError(
-            f"nothing was imported: {len(refused.problems)} problem(s){where}; "
+            f"nothing was imported: {refused.count:,} problem(s){where}; "
             "put them right and import the file again"
         ) from None
     finally:
