@@ -413,19 +413,32 @@ def _figure_lines(figures, label: str) -> list[str]:  # type: ignore[no-untyped-
 )
 @click.option("--week", type=DATE, metavar="DATE", help="Only conferences in the week of DATE.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, for a spreadsheet.")
 @_db_option
 @click.pass_context
 def outstanding(
-    ctx: click.Context, clerk: str | None, week: date | None, limit: int, db_path: str | None
+    ctx: click.Context,
+    clerk: str | None,
+    week: date | None,
+    limit: int,
+    as_csv: bool,
+    db_path: str | None,
 ) -> None:
     """List the reports not yet received for the conferences to come, soonest deadline first.
 
     One line each, tab-separated: deadline, working days left (negative: overdue), report,
-    conference date and time, reference, family, who to chase, their contact.
+    conference date and time, reference, family, who to chase, their contact. A tab, line
+    break or backslash in a name shows as \\t, \\n, \\r or \\\\; --csv writes CSV instead.
     """
     from siu_tui import clock
     from siu_tui.services.context import Desk
-    from siu_tui.services.outstanding import OutstandingFilter, outstanding_reports
+    from siu_tui.services.outstanding import (
+        EXPORT_COLUMNS,
+        OutstandingFilter,
+        export_cells,
+        outstanding_reports,
+        tsv_cell,
+    )
     from siu_tui.services.people import list_staff
 
     url = _existing_url(ctx, db_path)
@@ -448,21 +461,18 @@ def outstanding(
         )
     finally:
         desk.close()
-    for row in page.rows:
-        click.echo(
-            "\t".join(
-                [
-                    row.deadline.isoformat(),
-                    str(row.days_left),
-                    row.what,
-                    f"{row.conference_date.isoformat()} {row.start_time:%H:%M}",
-                    row.conference_reference,
-                    row.family,
-                    row.chase,
-                    row.contact,
-                ]
-            )
-        )
+    if as_csv:
+        import csv
+
+        from siu_tui.services.standdown import _safe as spreadsheet_safe
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(EXPORT_COLUMNS)
+        for row in page.rows:
+            writer.writerow([spreadsheet_safe(cell) for cell in export_cells(row)])
+    else:
+        for row in page.rows:
+            click.echo("\t".join(tsv_cell(cell) for cell in export_cells(row)))
     if not page.rows:
         click.echo("No reports are outstanding.", err=True)
     elif page.cursor is not None:
@@ -687,10 +697,12 @@ def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
             raise CommandError(f"{refused.problems[0]}; nothing was imported") from None
         for line in refused.problems:
             click.echo(line, err=True)
+        if refused.more:
+            click.echo(f"... and {refused.more:,} more problem(s) not shown", err=True)
         lines = {p.split(":", 1)[0] for p in refused.problems if p.startswith("line ")}
-        where = f" on {len(lines)} line(s)" if lines else ""
+        where = f" on {len(lines)} line(s)" if lines and not refused.more else ""
         raise CommandError(
-            f"nothing was imported: {len(refused.problems)} problem(s){where}; "
+            f"nothing was imported: {refused.count:,} problem(s){where}; "
             "put them right and import the file again"
         ) from None
     finally:

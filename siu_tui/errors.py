@@ -23,3 +23,12 @@ class BadDatabaseURL(DatabaseUnusable):
     """``--db`` or ``SIU_DATABASE_URL`` is neither a file path nor a URL SQLAlchemy can use."""
 
     exit_status = 2
+
+
+class DatabaseBusy(UserFacingError):
+    """Another clerk's save held the database for longer than the busy timeout."""
+
+    MESSAGE = "Another clerk is saving; try again"
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)

@@ -13,18 +13,21 @@ later. A URL SQLAlchemy cannot use is refused the same way, naming it without it
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from siu_tui.config import shown_url, sqlite_path
 from siu_tui.db import planner  # noqa: F401  (SQLite's index hints, see there)
 from siu_tui.db.sqlite_file import check_sqlite_file
-from siu_tui.errors import BadDatabaseURL, DatabaseUnusable
+from siu_tui.errors import BadDatabaseURL, DatabaseBusy, DatabaseUnusable
+from siu_tui.files import make_private_dir, private_umask
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -59,11 +62,18 @@ def make_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         check_sqlite_file(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
     engine = _create_engine(
         url,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
+
+    @event.listens_for(engine, "do_connect")
+    def _private_connect(dialect, _record, cargs, cparams):  # type: ignore[no-untyped-def]
+        # A new database file is made 0600 whatever the umask; SQLite gives its WAL and
+        # shared-memory files the database's own mode.
+        with private_umask():
+            return dialect.connect(*cargs, **cparams)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -91,6 +101,27 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
+
+
+def is_busy(error: BaseException) -> bool:
+    """SQLite's "another connection holds the lock" (after the busy timeout)."""
+    orig = getattr(error, "orig", error)
+    return isinstance(error, OperationalError | sqlite3.OperationalError) and any(
+        m in str(orig) for m in BUSY_MESSAGES
+    )
+
+
+@contextmanager
+def _busy_is_a_sentence() -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        if is_busy(exc):
+            raise DatabaseBusy() from None
+        raise
+
+
 class Store:
     """The database behind one SIU Desk: sessions for reading and for writing."""
 
@@ -106,13 +137,20 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries; nothing it does is committed."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with _busy_is_a_sentence(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: committed whole on success, rolled back whole on error."""
-        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+        """One write transaction: committed whole on success, rolled back whole on error.
+
+        Still waiting for another writer after the busy timeout, it gives up with
+        ``DatabaseBusy`` (a sentence for the clerk, who keeps what they typed)."""
+        with (
+            _busy_is_a_sentence(),
+            Session(self._write_engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
 
     def dispose(self) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import inspect, text
 from siu_tui.clock import now
 from siu_tui.db.engine import Store
 from siu_tui.errors import DatabaseTooNew, UserFacingError
+from siu_tui.files import private_open
 
 HEAD_REVISION = "0007_report_order"
 """The newest migration; tests check it matches the scripts in migrations/versions."""
@@ -79,6 +80,7 @@ def backup_sqlite(path: Path, label: str) -> Path:
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.before-{label}-{stamp}-{n}.bak")
+    private_open(target, "xb").close()  # 0600 before SQLite writes a byte into it
     source = sqlite3.connect(path)
     try:
         dest = sqlite3.connect(target)

@@ -11,6 +11,7 @@ the database: what is already on record comes in as plain values (``ChildOnRecor
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -99,6 +100,42 @@ class RowError:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.column}: {self.message}"
+
+
+SHOWN_PROBLEMS = 100
+"""A refused file lists this many problems (the first by line) and counts the rest."""
+
+
+class Problems:
+    """The problems found so far: the first ``limit`` by line kept, the rest only counted, so
+    a file that is wrong on every line fills neither memory nor the clerk's screen."""
+
+    def __init__(self, limit: int = SHOWN_PROBLEMS) -> None:
+        self.limit = limit
+        self.count = 0
+        self._kept: list[RowError] = []
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def add(self, error: RowError) -> None:
+        self.count += 1
+        self._kept.append(error)
+        if len(self._kept) >= 4 * self.limit:
+            self._kept = self.first()
+
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.add(error)
+
+    def first(self) -> list[RowError]:
+        """The first ``limit`` problems in line order."""
+        return sorted(self._kept, key=lambda e: e.line)[: self.limit]
+
+    @property
+    def more(self) -> int:
+        """How many problems there are beyond ``first()``."""
+        return self.count - min(self.count, self.limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,19 +353,20 @@ def parse_row(line: int, values: Mapping[str, str], today: date) -> ImportRow | 
     if errors:
         return errors
     assert ctype is not None and status is not None and conference_date is not None
+    intern = sys.intern  # a child's many rows share one copy of each name and reference
     return ImportRow(
         line=line,
-        conference_ref=conference_ref,
+        conference_ref=intern(conference_ref),
         conference_type=ctype,
         conference_date=conference_date,
         status=status,
         stood_down_reason=stood_down_reason,
         late_reason=late_reason,
         trigger_date=trigger,
-        family_ref=family_ref,
-        child_ref=child_ref,
-        first_name=first_name,
-        last_name=last_name,
+        family_ref=intern(family_ref),
+        child_ref=intern(child_ref),
+        first_name=intern(first_name),
+        last_name=intern(last_name),
         date_of_birth=born,
         # An unborn child's sex is recorded as U, as the app records it; a baby keeps the
         # file's gender once the latest row gives a date of birth.

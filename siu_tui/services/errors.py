@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from siu_tui.errors import DatabaseTooNew, UserFacingError
+from siu_tui.errors import DatabaseBusy, DatabaseTooNew, UserFacingError
 
-__all__ = ["DatabaseTooNew", "ImportRefused", "NotFound", "ServiceError", "ValidationError"]
+__all__ = [
+    "DatabaseBusy",
+    "DatabaseTooNew",
+    "ImportRefused",
+    "NotFound",
+    "ServiceError",
+    "ValidationError",
+]
 
 
 class ServiceError(UserFacingError):
@@ -38,10 +45,17 @@ class ImportRefused(ServiceError):
     rolled back, so the database is as it was.
     """
 
-    def __init__(self, problems: list[str], *, whole_file: bool = False) -> None:
+    def __init__(self, problems: list[str], *, whole_file: bool = False, more: int = 0) -> None:
         self.problems = tuple(problems)
         self.whole_file = whole_file
         """The file could not be read as a history at all (missing, not CSV, no header)."""
+        self.more = more
+        """Problems found beyond those listed (a file wrong on every line lists the first)."""
         first = self.problems[0] if self.problems else "the file cannot be imported"
-        more = len(self.problems) - 1
-        super().__init__(first if more <= 0 else f"{first} (and {more} more)")
+        others = len(self.problems) - 1 + more
+        super().__init__(first if others <= 0 else f"{first} (and {others:,} more)")
+
+    @property
+    def count(self) -> int:
+        """Every problem found, listed or not."""
+        return len(self.problems) + self.more

@@ -12,13 +12,13 @@ invitations, advocacy referrals or e-mails are made for it.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Connection
@@ -42,9 +42,11 @@ from siu_tui.domain.codes import ConferenceStatus, ConferenceType, DecidedBy
 from siu_tui.domain.importing import (
     REQUIRED_COLUMNS,
     ChildOnRecord,
+    History,
     ImportRow,
     PlanChange,
     PreviousHeld,
+    Problems,
     RowError,
     check_conferences,
     check_history,
@@ -101,82 +103,109 @@ class ImportResult:
 # --- Reading ----------------------------------------------------------------------------------
 
 
-def _open_text(source: str | Path | TextIO) -> str:
+def _refuse(problem: str) -> NoReturn:
+    raise ImportRefused([problem], whole_file=True)
+
+
+@contextmanager
+def _opened(source: str | Path | TextIO) -> Iterator[tuple[TextIO, int]]:
+    """The file as text, read line by line (never whole), and roughly how many rows it has
+    (for the progress bar: its line breaks, counted a megabyte at a time)."""
     if not isinstance(source, str | Path):
-        return source.read()
+        yield source, 0
+        return
     path = Path(source)
     try:
-        return path.read_text(encoding="utf-8-sig")
+        lines = 0
+        with path.open("rb") as raw:
+            while block := raw.read(1 << 20):
+                lines += block.count(b"\n")
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield handle, max(lines - 1, 0)
     except FileNotFoundError:
-        raise ImportRefused([f"there is no file at {path}"], whole_file=True) from None
+        _refuse(f"there is no file at {path}")
     except IsADirectoryError:
-        raise ImportRefused([f"{path} is a folder, not a CSV file"], whole_file=True) from None
+        _refuse(f"{path} is a folder, not a CSV file")
     except UnicodeDecodeError:
-        raise ImportRefused(
-            [f"{path} is not a UTF-8 text file (save it from the spreadsheet as CSV UTF-8)"],
-            whole_file=True,
-        ) from None
+        _refuse(f"{path} is not a UTF-8 text file (save it from the spreadsheet as CSV UTF-8)")
     except OSError as exc:
-        raise ImportRefused(
-            [f"cannot read {path}: {exc.strerror or exc}"], whole_file=True
-        ) from None
+        _refuse(f"cannot read {path}: {exc.strerror or exc}")
+
+
+def _csv_problem(line: int, exc: csv.Error) -> RowError:
+    if "field larger than field limit" in str(exc):
+        return RowError(
+            line,
+            "file",
+            f"a cell is longer than {csv.field_size_limit():,} characters, which no column "
+            "holds (is a quote left open?)",
+        )
+    return RowError(line, "file", f"not valid CSV ({exc})")
 
 
 def read_rows(
-    source: str | Path | TextIO, today: date, progress: ProgressFn | None = None
-) -> tuple[list[ImportRow], list[RowError], int]:
-    """Every data row parsed: the good rows, the problems, and how many rows there were.
+    source: str | Path | TextIO,
+    today: date,
+    progress: ProgressFn | None = None,
+    problems: Problems | None = None,
+) -> tuple[list[ImportRow], Problems, int]:
+    """Every data row parsed, streaming: the good rows, the problems, how many rows there were.
 
     A file that is not a CSV with the required columns is refused outright (ImportRefused
     with one line), since nothing in it could be checked row by row.
     """
-    text = _open_text(source).removeprefix("\ufeff")
-    lines = text.splitlines()
-    total = max(len(lines) - 1, 0)
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise ImportRefused(
-            [f"line 1: the header is not valid CSV ({exc})"], whole_file=True
-        ) from None
-    if not header or not any(h.strip() for h in header):
-        raise ImportRefused(
-            ["the file is empty: it needs a header row and a row per child"], whole_file=True
-        )
-    names = [h.strip().lower() for h in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        raise ImportRefused(
-            [
+    problems = Problems() if problems is None else problems
+    rows: list[ImportRow] = []
+    count = 0
+    with _opened(source) as (handle, total):
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            _refuse(f"line 1: the header is not valid CSV ({exc})")
+        if header and header[0].startswith("\ufeff"):
+            header[0] = header[0].removeprefix("\ufeff")
+        if not header or not any(h.strip() for h in header):
+            _refuse("the file is empty: it needs a header row and a row per child")
+        names = [h.strip().lower() for h in header]
+        missing = [c for c in REQUIRED_COLUMNS if c not in names]
+        if missing:
+            _refuse(
                 f"line 1: the header has no {', '.join(missing)} column"
                 f"{'s' if len(missing) > 1 else ''} (the columns are listed in the README, "
                 "under Importing history)"
-            ],
-            whole_file=True,
-        )
-    rows: list[ImportRow] = []
-    errors: list[RowError] = []
-    count = 0
-    try:
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue  # a blank line, as spreadsheets leave at the end
-            count += 1
-            parsed = parse_row(reader.line_num, dict(zip(names, record, strict=False)), today)
-            if isinstance(parsed, ImportRow):
-                rows.append(parsed)
-            else:
-                errors.extend(parsed)
-            if progress is not None and count % PROGRESS_EVERY == 0:
-                progress("Reading", count, total)
-    except csv.Error as exc:
-        errors.append(RowError(reader.line_num, "file", f"not valid CSV ({exc})"))
-    if count == 0:
-        raise ImportRefused(["the file has a header but no rows below it"], whole_file=True)
+            )
+        width = len(names)
+        try:
+            for record in reader:
+                if not any(cell.strip() for cell in record):
+                    continue  # a blank line, as spreadsheets leave at the end
+                count += 1
+                line = reader.line_num
+                if len(record) > width and any(c.strip() for c in record[width:]):
+                    problems.add(
+                        RowError(
+                            line,
+                            "file",
+                            f"{len(record)} cells, but the header names {width} columns: "
+                            "the cells beyond it would be lost",
+                        )
+                    )
+                    continue
+                parsed = parse_row(line, dict(zip(names, record, strict=False)), today)
+                if isinstance(parsed, ImportRow):
+                    rows.append(parsed)
+                else:
+                    problems.extend(parsed)
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    progress("Reading", count, max(total, count))
+        except csv.Error as exc:
+            problems.add(_csv_problem(reader.line_num, exc))
+    if count == 0 and not problems:
+        _refuse("the file has a header but no rows below it")
     if progress is not None:
         progress("Reading", count, count)
-    return rows, errors, count
+    return rows, problems, count
 
 
 # --- What is on record --------------------------------------------------------------------------
@@ -271,11 +300,16 @@ def import_history(
 ) -> ImportResult:
     """Import a history file in one transaction, or refuse it whole.
 
-    Raises ImportRefused listing every problem (``line N: column: message``) with nothing
-    written. Conferences already on record (by reference) are skipped and counted. Should
-    the database refuse a row part-way through the write (a constraint, a full disk), the
-    transaction is rolled back whole and the refusal is one sentence, never the rows'
-    values (the driver's message repeats them).
+    Raises ImportRefused listing the problems (``line N: column: message``; the first
+    hundred, and how many more) with nothing written. Conferences already on record (by
+    reference) are skipped and counted.
+
+    The file is read and checked, against what is on record, before the write transaction
+    begins, so other clerks save as usual meanwhile; the transaction checks again that
+    nothing the file depends on changed in between, then writes. Should the
+    database refuse a row part-way through the write (a constraint, a full disk), the
+    transaction is rolled back whole and the refusal is one sentence, never the rows' values
+    (the driver's message repeats them).
     """
     try:
         return _import_history(desk, source, progress)
@@ -291,31 +325,46 @@ def _import_history(
     desk: Desk, source: str | Path | TextIO, progress: ProgressFn | None
 ) -> ImportResult:
     today = clock.today()
-    rows, errors, count = read_rows(source, today, progress)
-    errors += check_conferences(rows)
-    # A child with a row that could not be read is left out of the history checks: the
-    # missing row would only cause knock-on complaints about the rows around it.
-    unreadable = {e.line for e in errors}
-    doubtful = {r.child_ref for r in rows if r.line in unreadable}
+    rows, problems, count = read_rows(source, today, progress)
+    # A child with a row that disagrees with its conference is left out of the history
+    # checks: the row would only cause knock-on complaints about the rows around it.
+    clashes = check_conferences(rows)
+    problems.extend(clashes)
+    doubtful = {r.child_ref for r in rows if r.line in {e.line for e in clashes}}
+    if progress is not None:
+        progress("Checking", 0, count)
+    with desk.store.read() as session:
+        on_record = _load_on_record(session.connection(), rows)
+    history = _check(rows, on_record, doubtful, problems)
+    if progress is not None:
+        progress("Checking", count, count)
     with desk.store.write() as session:
         conn = session.connection()
-        if progress is not None:
-            progress("Checking", 0, count)
-        on_record = _load_on_record(conn, rows)
+        now_on_record = _load_on_record(conn, rows)
+        if now_on_record != on_record:  # another clerk added to these families meanwhile
+            on_record = now_on_record
+            history = _check(rows, on_record, doubtful, Problems())
         fresh = [r for r in rows if r.conference_ref not in on_record.conferences]
-        history = check_history(
-            [r for r in fresh if r.child_ref not in doubtful], on_record.history
-        )
-        errors += history.errors
-        if errors:
-            errors.sort(key=lambda e: e.line)
-            raise ImportRefused([str(e) for e in errors])
-        if progress is not None:
-            progress("Checking", count, count)
         writer = _Import(conn, desk.rules, on_record, history.previous, progress, count)
         result = writer.write(fresh, history.plan_changes, count)
         _audit(conn, desk.actor, result)
         return result
+
+
+def _check(
+    rows: list[ImportRow], on_record: _OnRecord, doubtful: set[str], problems: Problems
+) -> History:
+    """Each new row's place in its child's history; refuses the file if anything is wrong."""
+    fresh = [
+        r
+        for r in rows
+        if r.conference_ref not in on_record.conferences and r.child_ref not in doubtful
+    ]
+    history = check_history(fresh, on_record.history)
+    problems.extend(history.errors)
+    if problems:
+        raise ImportRefused([str(e) for e in problems.first()], more=problems.more)
+    return history
 
 
 def _audit(conn: Connection, actor: str, result: ImportResult) -> None:

@@ -5,9 +5,11 @@ invitations) queue a message in the same transaction as the change that caused i
 ``send_queued`` (the app's send action, ``siu outbox send``) hands queued messages to the
 SMTP server later; ``export_queued`` writes them as ``.eml`` files a mail client can send.
 
-Sending is at most once. Each message is claimed first (state ``sending``, attempts + 1, in
-its own write transaction, only if it is still queued), then handed to the server, then
-marked ``sent``. Two senders can never both claim a message. A failure puts it back to
+Sending is at most once. For each message the server is reached and the envelope (MAIL
+FROM, RCPT TO) accepted first; only then is the message claimed (state ``sending``, attempts
++ 1, in its own write transaction, only if it is still queued), its DATA handed over, and it
+is marked ``sent``. A run stopped before the claim leaves the message queued (it never left);
+two senders can never both claim a message. A failure puts it back to
 ``queued`` with the error (a refusal that retrying cannot cure marks it ``failed``); nothing
 is ever deleted. If the program dies between the server taking the message and the mark,
 the message stays ``sending``: it may or may not have gone, so it is never retried on its
@@ -19,6 +21,7 @@ it is sent (``ON_SENT``); sending, listing and exporting treat every kind alike.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import smtplib
 import ssl
@@ -37,6 +40,7 @@ from sqlmodel import Session, col, select
 from siu_tui import clock
 from siu_tui.db.models import AdvocacyReferral, Invitee, OutboxMessage
 from siu_tui.domain.codes import OutboxState
+from siu_tui.files import make_private_dir, write_private
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ServiceError, ValidationError
@@ -47,9 +51,10 @@ SENT = OutboxState.SENT.value
 FAILED = OutboxState.FAILED.value
 STOPPED = OutboxState.STOPPED.value
 
-INTERRUPTED_AFTER = timedelta(minutes=10)
-"""A message still ``sending`` this long after its claim was interrupted (a send takes at
-most a few timeouts)."""
+INTERRUPTED_AFTER = timedelta(minutes=2)
+"""A message still ``sending`` this long after its claim was interrupted: it is claimed just
+before its DATA, which takes one server timeout at most, and the mark that follows waits at
+most the database's busy timeout."""
 DEFAULT_TIMEOUT = 30.0
 """Seconds to wait for the mail server at each step before giving up on this run."""
 MESSAGE_ID_DOMAIN = "siu-desk.invalid"
@@ -446,7 +451,7 @@ def export_queued(
     """
     config = smtp_config(desk)
     sender = config.from_address if config else ""
-    directory.mkdir(parents=True, exist_ok=True)
+    make_private_dir(directory)
     written: list[Path] = []
     skipped: list[str] = []
     with desk.store.read() as session:
@@ -465,7 +470,7 @@ def export_queued(
             email["X-Unsent"] = "1"
             created = clock.local(message.created_at)
             path = directory / f"{created:%Y%m%d-%H%M%S}-{message.id}.eml"
-            path.write_bytes(email.as_bytes(policy=SMTP_POLICY))
+            write_private(path, email.as_bytes(policy=SMTP_POLICY))
             written.append(path)
         if progress is not None:
             progress(n, len(queued))
@@ -605,20 +610,44 @@ def _describe_error(exc: BaseException, config: SmtpConfig) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _send_one(smtp: smtplib.SMTP, email: EmailMessage, sender: str, to: str) -> None:
+def _send_one(
+    smtp: smtplib.SMTP, email: EmailMessage, sender: str, to: str, claim: Callable[[], bool]
+) -> bool:
+    """Hand one message to the server: the envelope first, then ``claim()`` (the message is
+    ``sending`` from here on), then the DATA. False when another run claimed it meanwhile."""
+    data = email.as_bytes(policy=SMTP_POLICY)
     try:
-        refused = smtp.send_message(email, from_addr=sender, to_addrs=[to])
+        options = [f"size={len(data)}"] if smtp.has_extn("size") else []
+        code, answer = smtp.mail(sender, options)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, answer, sender)
+        code, answer = smtp.rcpt(to)
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({to: (code, answer)})
+        if not claim():
+            smtp.rset()
+            return False
+        code, answer = smtp.data(data)
+        if code != 250:
+            raise smtplib.SMTPDataError(code, answer)
     except smtplib.SMTPRecipientsRefused as exc:
+        _reset(smtp)
         codes = [code for code, _ in exc.recipients.values()]
         if all(400 <= code < 500 for code in codes):
             raise _Transient(str(exc)) from exc
         raise _Permanent(str(exc)) from exc
     except smtplib.SMTPResponseException as exc:
+        _reset(smtp)
         if 500 <= exc.smtp_code < 600 and not isinstance(exc, smtplib.SMTPAuthenticationError):
             raise _Permanent(str(exc)) from exc
         raise
-    if refused:
-        raise _Permanent(f"refused: {', '.join(refused)}")
+    return True
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    """Forget a refused envelope, so the connection can carry the next message."""
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        smtp.rset()
 
 
 def _alive(smtp: smtplib.SMTP) -> bool:
@@ -629,30 +658,35 @@ def _alive(smtp: smtplib.SMTP) -> bool:
         return False
 
 
-def _claim(desk: Desk) -> tuple[OutboxMessage, dict[str, Any]] | None:
-    """Take the oldest queued message that has an address: ``sending``, one more attempt, and
-    the claim time in ``sent_at``. The conditional update makes the claim safe against
-    another sender on the same database."""
-    with desk.store.write() as session:
-        candidate = session.exec(
+def _next_queued(desk: Desk, passed: set[str]) -> tuple[OutboxMessage, dict[str, Any]] | None:
+    """The oldest queued message with an address not yet tried in this run (a read: nothing
+    is claimed until the server has accepted its envelope)."""
+    with desk.store.read() as session:
+        query = (
             select(OutboxMessage)
             .where(OutboxMessage.state == QUEUED, OutboxMessage.to_address != "")
             .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
-            .limit(1)
-        ).first()
+        )
+        if passed:
+            query = query.where(col(OutboxMessage.id).not_in(passed))
+        candidate = session.exec(query.limit(1)).first()
         if candidate is None:
             return None
         before = audit.snapshot(candidate)
-        claimed = session.execute(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id) == candidate.id, col(OutboxMessage.state) == QUEUED)
-            .values(state=SENDING, attempts=OutboxMessage.attempts + 1, sent_at=clock.now())
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return None
-        session.refresh(candidate)
         session.expunge(candidate)
         return candidate, before
+
+
+def _claim(desk: Desk, message_id: str) -> bool:
+    """Mark the message ``sending`` (one more attempt, the claim time in ``sent_at``) if it is
+    still queued: the conditional update makes the claim safe against another sender."""
+    with desk.store.write() as session:
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.state) == QUEUED)
+            .values(state=SENDING, attempts=OutboxMessage.attempts + 1, sent_at=clock.now())
+        )
+        return claimed.rowcount == 1  # type: ignore[attr-defined]
 
 
 def _finish(
@@ -661,12 +695,18 @@ def _finish(
     before: dict[str, Any],
     state: str,
     error: str | None,
+    *,
+    claimed: bool = True,
 ) -> None:
-    """Record how the attempt ended, in its own transaction, with the audit event."""
+    """Record how the attempt ended, in its own transaction, with the audit event. A message
+    that was never claimed (the server refused it or went away before its DATA) counts the
+    attempt here, if no other run has claimed it meanwhile."""
     with desk.store.write() as session:
         row = session.get(OutboxMessage, message.id)
-        if row is None:
+        if row is None or row.state != (SENDING if claimed else QUEUED):
             return
+        if not claimed:
+            row.attempts += 1
         row.state = state
         row.last_error = error
         row.sent_at = clock.now() if state == SENT else None
@@ -723,21 +763,31 @@ def send_queued(
     smtp: smtplib.SMTP | None = None
     done = 0
     try:
+        passed: set[str] = set()
         while True:
-            claim = _claim(desk)
-            if claim is None:
+            found = _next_queued(desk, passed)
+            if found is None:
                 break
-            message, before = claim
+            message, before = found
+            passed.add(message.id)
             handed_over = False
+
+            def claim(message_id: str = message.id) -> bool:
+                nonlocal handed_over
+                handed_over = _claim(desk, message_id)
+                return handed_over
+
             try:
                 if smtp is not None and not _alive(smtp):
                     smtp = None  # the server closed an idle connection: open a new one
                 if smtp is None:
                     smtp = connect(config)
-                handed_over = True
-                _send_one(smtp, build_email(message, sender), sender, message.to_address)
+                if not _send_one(
+                    smtp, build_email(message, sender), sender, message.to_address, claim
+                ):
+                    continue  # another run is sending it
             except _Permanent as exc:
-                _finish(desk, message, before, FAILED, f"Refused: {exc}")
+                _finish(desk, message, before, FAILED, f"Refused: {exc}", claimed=handed_over)
                 result.failed += 1
                 result.problems.append(f"{message.to_address}: {exc}")
             except Exception as exc:  # the server, network or login: try again later
@@ -756,7 +806,7 @@ def send_queued(
                     reason = f"interrupted while sending ({reason})"
                     result.still_queued = _note_waiting(desk, reason, message.id)
                 else:
-                    _finish(desk, message, before, QUEUED, reason)
+                    _finish(desk, message, before, QUEUED, reason, claimed=handed_over)
                     result.still_queued = 1 + _note_waiting(desk, reason, message.id)
                 result.error = reason
                 break

@@ -97,6 +97,34 @@ class OutstandingReport:
         return self.days_left < 0
 
 
+EXPORT_COLUMNS = ("deadline", "days_left", "report", "conference", "reference", "family",
+                  "chase", "contact")  # fmt: skip
+"""What ``siu outstanding`` prints for each report, in order."""
+
+
+def export_cells(row: OutstandingReport) -> list[str]:
+    """A report's line as ``siu outstanding`` prints it, one cell per ``EXPORT_COLUMNS``."""
+    return [
+        row.deadline.isoformat(),
+        str(row.days_left),
+        row.what,
+        f"{row.conference_date.isoformat()} {row.start_time:%H:%M}",
+        row.conference_reference,
+        row.family,
+        row.chase,
+        row.contact,
+    ]
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def tsv_cell(text: str) -> str:
+    """A cell that cannot break a tab-separated line: a tab, line break or backslash in a
+    name is written as a visible ``\t``, ``\n``, ``\r`` or ``\\``."""
+    return text.translate(_TSV_ESCAPES)
+
+
 @dataclass(frozen=True)
 class OutstandingPage:
     rows: list[OutstandingReport]

@@ -11,13 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from siu_tui.domain.dates import format_date
 from siu_tui.domain.reports import NOT_YET, Cell, ReportTable
+from siu_tui.files import write_private
 from siu_tui.services.reports import ThematicReport
 
 FORMATS = ("json", "csv", "xlsx", "md")
@@ -167,14 +166,4 @@ def render(report: ThematicReport, fmt: str) -> bytes:
 def write_report(report: ThematicReport, fmt: str, path: Path) -> Path:
     """Write the report to ``path`` whole or not at all: a half-written file never replaces a
     good one, even if the disk fills or the laptop's lid is shut mid-write."""
-    data = render(report, fmt)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".siu-report-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private(path, render(report, fmt))

@@ -31,6 +31,7 @@ from siu_tui.domain.standdown import (
     rebooking,
     totals_by_reason,
 )
+from siu_tui.files import replacing
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
@@ -450,10 +451,8 @@ def export_stood_down(
     """Write the log as filtered to a CSV file (spreadsheet-friendly, ISO dates); returns
     how many conferences were written. The file appears whole or not at all."""
     total = stood_down_totals(desk, flt).total
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
     written = 0
-    with partial.open("w", newline="", encoding="utf-8-sig") as handle:
+    with replacing(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_HEADER)
         for row in iter_stood_down(desk, flt):
@@ -480,7 +479,6 @@ def export_stood_down(
             written += 1
             if progress is not None and written % 200 == 0:
                 progress(written, total)
-    partial.replace(path)
     if progress is not None:
         progress(written, total)
     return written

@@ -283,3 +283,46 @@ def test_outstanding_reports_soonest_first(
     assert code == 1 and "should name one clerk (matches: Cara Clerkson, Colin Clark)" in err
     code, _, err = run(capsys, "outstanding", "--db", str(tmp_path / "none.db"))
     assert code == 1 and err.startswith("siu: no database at")
+
+
+def test_tabs_and_line_breaks_in_names_never_break_outstanding_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Stored before names were checked (or written by another tool): still one line each."""
+    import csv
+    import io
+    from datetime import date, time
+
+    from siu_tui.services.booking import BookingRequest, book_conference
+    from siu_tui.services.context import Desk
+    from siu_tui.services.people import add_child, create_family
+
+    db = tmp_path / "siu.db"
+    desk = Desk.open(f"sqlite:///{db}", "test")
+    family = create_family(desk, "FAM-1", "Smith", social_worker="Sam Worker")
+    child = add_child(desk, family, "CR1", "Amy", "Smith", date_of_birth=date(2015, 3, 1))
+    book_conference(
+        desk,
+        BookingRequest(
+            family_id=family,
+            child_ids=[child],
+            conference_type="initial",
+            date=date(2026, 12, 2),
+            start_time=time(10, 0),
+            trigger_date=date(2026, 11, 16),
+        ),
+    )
+    desk.close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE family SET name = ?, social_worker = ?", ("Smith\tJones\nX", "=1+1"))
+
+    code, out, _ = run(capsys, "outstanding", "--db", str(db))
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert all(len(line.split("\t")) == 8 for line in lines)
+    assert lines[0].split("\t")[5:7] == ["Smith\\tJones\\nX", "=1+1"]
+
+    code, out, _ = run(capsys, "outstanding", "--db", str(db), "--csv")
+    table = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and len(table) == 3 and table[0][0] == "deadline"
+    assert table[1][5:7] == ["Smith\tJones\nX", "'=1+1"]

@@ -122,3 +122,106 @@ def test_export_writes_eml_files(
 def test_outbox_on_a_missing_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "outbox", "send", "--db", str(tmp_path / "none.db"))
     assert code == 1 and "no database at" in err
+
+
+def test_a_killed_send_strands_nothing_unsent_and_sends_nothing_twice(
+    database: Path, tmp_path: Path
+) -> None:
+    """`siu outbox send` killed (SIGKILL) as the server reads its MAIL FROM, its RCPT TO and
+    its DATA: a message is 'sending' only if the server has it, the next run sends the rest
+    once each, and reports the one that may have gone until a clerk decides."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from email import message_from_bytes
+    from email import policy as email_policy
+    from typing import Any
+
+    from services.smtp import MailServer, Received
+
+    class KillingHandler:
+        def __init__(self) -> None:
+            self.received: list[Received] = []
+            self.seen: dict[str, int] = {}
+            self.kill_at: tuple[str, int] | None = None
+            self.victim: int | None = None
+
+        def _step(self, command: str) -> bool:
+            self.seen[command] = self.seen.get(command, 0) + 1
+            if self.victim is not None and self.kill_at == (command, self.seen[command]):
+                os.kill(self.victim, signal.SIGKILL)
+                return True
+            return False
+
+        async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                              options: Any) -> str:  # fmt: skip
+            self._step("MAIL")
+            envelope.mail_from = address
+            return "250 OK"
+
+        async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                              options: Any) -> str:  # fmt: skip
+            self._step("RCPT")
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            parsed = message_from_bytes(envelope.original_content, policy=email_policy.default)
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
+            self._step("DATA")  # the server has the message; the sender dies before the 250
+            return "250 Message accepted for delivery"
+
+    desk = Desk.open(f"sqlite:///{database}", "fixture")
+    with desk.store.write() as session:
+        for n in range(3, 6):
+            outbox.queue_message(session, "fixture", kind="advocacy",
+                                 to_address=f"person{n}@example.org", subject=f"Message {n}",
+                                 body=f"Body of message {n}.")  # fmt: skip
+    desk.close()
+    server = MailServer()
+    handler = KillingHandler()
+    server.handler = handler  # type: ignore[assignment]
+
+    def send(day: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "SIU_TODAY": day, "SIU_SMTP_HOST": "127.0.0.1",
+               "SIU_SMTP_PORT": str(server.port), "SIU_SMTP_SECURITY": "none",
+               "SIU_SMTP_SENDER": "siu@example.org", "SIU_DATA_DIR": str(tmp_path)}  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "siu_tui.cli", "outbox", "send", "--db", str(database)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        handler.victim = proc.pid
+        out, err = proc.communicate(timeout=120)
+        handler.victim = None
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+    def check() -> dict[str, str]:
+        ids = [r.message["X-SIU-Outbox-Id"] for r in handler.received]
+        assert len(ids) == len(set(ids)), "a message was sent twice"
+        with sqlite3.connect(database) as conn:
+            state = dict(conn.execute("SELECT id, state FROM outbox").fetchall())
+        stuck = {i for i, s in state.items() if s == "sending"}
+        assert stuck <= set(ids), "a message that never left is stuck in 'sending'"
+        return state
+
+    import sqlite3
+
+    with server:
+        # Each run counts its own commands: the 1st message's MAIL; the 2nd's RCPT (the 1st
+        # sent); the 5th's DATA (2nd to 4th sent); the 6th's RCPT.
+        for point in [("MAIL", 1), ("RCPT", 2), ("DATA", 4), ("RCPT", 1)]:
+            handler.kill_at = point
+            handler.seen = {}
+            killed = send("2026-11-25")
+            assert killed.returncode == -signal.SIGKILL, (point, killed.stderr)
+            check()
+        handler.kill_at = None
+        later = send("2026-11-26")
+        again = send("2026-11-27")
+    state = check()
+    assert later.returncode == 0, later.stderr
+    assert sorted(state.values()) == ["sending"] + ["sent"] * 5
+    assert len(handler.received) == 6
+    for run_ in (later, again):
+        assert "1 message(s) were interrupted while sending and may have gone" in run_.stdout

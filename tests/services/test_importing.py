@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -494,3 +495,67 @@ def test_a_birth_in_a_later_file_reaches_the_periods_on_record(desk: Desk) -> No
     figures = thematic_report(desk, "annual", 2014).as_json()
     assert figures["plans_by_age"]["Q1"]["under_1"] == 1  # 30 June 2014, born on the 24th
     assert figures["plans_by_ethnicity"]["Q1"]["black"] == 1
+
+
+def test_cells_beyond_the_header_are_refused_with_the_line(desk: Desk) -> None:
+    text = csv_text(initial("A1", "K1", "2014-04-14"), initial("A2", "K2", "2014-04-14"))
+    lines = text.getvalue().splitlines()
+    lines[2] += ",Smith,extra"
+    with pytest.raises(ImportRefused) as refused:
+        import_history(desk, io.StringIO("\n".join(lines) + "\n"))
+    assert refused.value.problems == (
+        "line 3: file: 20 cells, but the header names 18 columns: the cells beyond it would "
+        "be lost",
+    )
+    assert count(desk, Conference) == 0
+
+
+def test_a_200_kb_cell_is_named_as_too_long(desk: Desk) -> None:
+    text = csv_text(initial("A1", "K1", "2014-04-14", child_name="x" * 200_000))
+    with pytest.raises(ImportRefused) as refused:
+        import_history(desk, text)
+    assert refused.value.problems == (
+        "line 2: file: a cell is longer than 131,072 characters, which no column holds "
+        "(is a quote left open?)",
+    )
+
+
+def test_a_file_bad_on_every_line_lists_the_first_hundred_and_counts_the_rest(
+    desk: Desk,
+) -> None:
+    text = csv_text(
+        *(initial(f"A{n}", f"K{n}", "2014-02-30", trigger="2014-02-01") for n in range(5_000))
+    )
+    with pytest.raises(ImportRefused) as refused:
+        import_history(desk, text)
+    problems = refused.value.problems
+    assert len(problems) == 100
+    assert problems[0] == "line 2: conference_date: 2014-02-30 is not a real date"
+    assert problems[-1].startswith("line 101: ")
+    assert refused.value.more == 4_900
+    assert str(refused.value).endswith("(and 4,999 more)")
+
+
+def test_other_clerks_write_while_the_file_is_read_and_checked(desk: Desk, tmp_path: Path) -> None:
+    """The write lock is taken only to write: another clerk's save during reading and
+    checking gets the lock at once (a zero busy timeout)."""
+    from bench.bench_import import write_history
+
+    path = tmp_path / "history.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        written = write_history(out, 5_000)
+    saved: list[str] = []
+
+    def another_clerk_saves(stage: str, done: int, total: int) -> None:
+        if stage in ("Reading", "Checking"):
+            other = sqlite3.connect(desk.store.url.removeprefix("sqlite:///"), timeout=0)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("COMMIT")
+                saved.append(stage)
+            finally:
+                other.close()
+
+    result = import_history(desk, path, progress=another_clerk_saves)
+    assert result.rows == written
+    assert {"Reading", "Checking"} <= set(saved)

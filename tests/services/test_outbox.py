@@ -220,9 +220,10 @@ def test_an_interrupted_send_is_never_retried_on_its_own(desk: Desk, people: Peo
     it may have gone, so only a clerk (having checked) queues it again."""
     save_setting(desk, "advocacy_email", ADVOCACY)
     book_amy(desk, people)
-    claim = outbox._claim(desk)
-    assert claim is not None and claim[0].state == "sending"
-    assert outbox._claim(desk) is None  # claimed once: a second sender gets nothing
+    found = outbox._next_queued(desk, set())
+    assert found is not None
+    assert outbox._claim(desk, found[0].id)
+    assert not outbox._claim(desk, found[0].id)  # claimed once: a second sender gets nothing
     # ...the program dies here. Later:
     clock.set_today(date(2026, 11, 26))
     try:
@@ -245,7 +246,8 @@ def test_an_interrupted_send_is_never_retried_on_its_own(desk: Desk, people: Peo
 def test_a_message_being_sent_now_cannot_be_queued_again(desk: Desk, people: People) -> None:
     save_setting(desk, "advocacy_email", ADVOCACY)
     book_amy(desk, people)
-    outbox._claim(desk)
+    found = outbox._next_queued(desk, set())
+    assert found is not None and outbox._claim(desk, found[0].id)
     (row,) = outbox_page(desk, "waiting")
     assert row.state_label == "Sending" and not row.can_requeue
     with pytest.raises(ValidationError):
