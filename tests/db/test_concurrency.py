@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, text
-from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from siu_tui.clock import today
 from siu_tui.db.engine import BUSY_TIMEOUT_MS, Store
 from siu_tui.db.migrate import ensure_current
 from siu_tui.db.models import AuditEvent, Conference, ConferenceChild, Room
+from siu_tui.errors import DatabaseBusy
 from siu_tui.services.admin import check_database
 from siu_tui.services.context import Desk
 from siu_tui.services.people import add_child, add_staff, create_family
@@ -241,10 +241,11 @@ def test_a_deferred_read_then_write_fails_at_once_when_another_clerk_wrote(
     two_stores: tuple[Store, Store],
 ) -> None:
     """What BEGIN IMMEDIATE prevents: a plain BEGIN that has read, then tries to write after
-    someone else committed, gets "database is locked" at once; the busy timeout cannot help."""
+    someone else committed, gets "database is locked" at once (shown as "another clerk is
+    saving"); the busy timeout cannot help."""
     mine, theirs = two_stores
     started = time.monotonic()
-    with pytest.raises(OperationalError, match="database is locked"), mine.read() as session:
+    with pytest.raises(DatabaseBusy), mine.read() as session:
         session.exec(select(func.count()).select_from(Room)).one()
         with theirs.write() as other:
             other.add(Room(name="Room 1"))
