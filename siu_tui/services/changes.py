@@ -26,7 +26,7 @@ from siu_tui.domain.codes import AbuseCategory, ConferenceStatus, ConferenceType
 from siu_tui.domain.dates import format_date
 from siu_tui.domain.timescales import birth_since, conference_deadline, is_late
 from siu_tui.domain.workingdays import working_days_between
-from siu_tui.services import advocacy, audit
+from siu_tui.services import advocacy, audit, invites
 from siu_tui.services.booking import (
     BookingPreview,
     BookingWarning,
@@ -132,6 +132,7 @@ def move_conference(
             for key in ("date", "start_time", "venue", "room_id")
         )
         advocacy.conference_changed(session, desk.actor, conference, desk.rules, moved=moved)
+        invites.invitations_follow_change(session, desk.actor, conference, desk.rules, moved=moved)
 
 
 def preview_move(
@@ -208,6 +209,7 @@ def change_chair(desk: Desk, conference_id: str, chair_id: str) -> None:
             conference_id=conference.id,
         )
         advocacy.conference_changed(session, desk.actor, conference, desk.rules, moved=False)
+        invites.invitations_follow_change(session, desk.actor, conference, desk.rules, moved=False)
 
 
 def cancel_conference(desk: Desk, conference_id: str, reason: str) -> None:
@@ -227,6 +229,9 @@ def cancel_conference(desk: Desk, conference_id: str, reason: str) -> None:
             session, desk.actor, "cancel", conference, before=before, conference_id=conference.id
         )
         advocacy.withdraw_referrals(session, desk.actor, conference, "Conference cancelled")
+        invites.withdraw_invitations(
+            session, desk.actor, conference, desk.rules, "the conference was cancelled", tell=True
+        )
 
 
 def add_child_to_conference(desk: Desk, conference_id: str, child_id: str) -> None:
@@ -499,6 +504,9 @@ def mark_held(
             session, desk.actor, "held", conference, before=before, conference_id=conference_id
         )
         start_minutes(session, desk.actor, conference, desk.rules)
+        invites.withdraw_invitations(
+            session, desk.actor, conference, desk.rules, "the conference was held", tell=False
+        )
         decisions = {child_id: parsed[child_id][0] for child_id in links}
         return _next_review(conference, ctype, decisions, children, desk)
 
