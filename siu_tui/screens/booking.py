@@ -6,7 +6,8 @@ in it. The deadline is never typed: as soon as the type and the date it runs fro
 the panel on the right shows it, with the working days left and every warning the service
 would raise (weekend, bank holiday, clash, gestation, after the deadline), refreshed in a
 worker after each change so typing never waits for the database. A booking after its
-deadline asks for a reason there and then, not after a refused save.
+deadline asks for a reason there and then, not after a refused save; a clash (the chair or
+room taken then) offers "book anyway" with a reason, since saving it otherwise is refused.
 
 Saving goes through ``services.booking.book_conference``, the same rules as the command
 line; a refusal is shown next to the field it names, and nothing is written.
