@@ -299,10 +299,29 @@ class ConferenceDetails:
     report_due: date
 
 
-INVITATION_SUBJECT = "Invitation: child protection conference on {date} at {time} ({reference})"
+INVITATION_NOTICES: dict[str, tuple[str, str]] = {
+    # notice: (subject, opening paragraph)
+    "invitation": (
+        "Invitation: child protection conference on {date} at {time} ({reference})",
+        "You are invited to a child protection conference.",
+    ),
+    "moved": (
+        "Conference moved: child protection conference now on {date} at {time} ({reference})",
+        "The child protection conference you were invited to has moved. The new details are\n"
+        "below; please let us know if you can no longer attend.",
+    ),
+    "cancelled": (
+        "Conference cancelled: child protection conference on {date} at {time} ({reference})",
+        "The child protection conference you were invited to, below, has been cancelled and\n"
+        "will not take place. No report is needed for it.",
+    ),
+}
+"""The three e-mails an invitee can get: the invitation, a move after it was sent, and a
+cancellation after it was sent (each with the conference's details as they now stand)."""
+INVITATION_SUBJECT = INVITATION_NOTICES["invitation"][0]
 INVITATION_BODY = """Dear {name},
 
-You are invited to a child protection conference.
+{opening}
 
 Conference:  {type} ({reference})
 Family:      {family}
@@ -310,32 +329,40 @@ Date:        {day} {date}
 Time:        {time} ({minutes} minutes)
 Venue:       {venue}
 Chair:       {chair}
-{report}
-Please reply to say whether you will attend. If you cannot attend, please send your
-apologies and let us know who will attend in your place.
-
+{report}{closing}
 Safeguarding & Improvement Unit
 """
+REPLY_LINE = (
+    "Please reply to say whether you will attend. If you cannot attend, please send your\n"
+    "apologies and let us know who will attend in your place.\n"
+)
 REPORT_LINE = (
     "\nPlease send your agency's report (LSCB format preferred) to reach the chair by {due}.\n"
 )
 
 
 def invitation_email(
-    details: ConferenceDetails, invitee_name: str, agency: Agency | str
+    details: ConferenceDetails,
+    invitee_name: str,
+    agency: Agency | str,
+    notice: str = "invitation",
 ) -> tuple[str, str]:
-    """(subject, body) of the invitation to one person; professionals are also told when
-    their report is due."""
+    """(subject, body) of the invitation to one person (or, with ``notice``, of the message
+    saying it has moved or been cancelled); professionals are also told when their report is
+    due, worked out from the conference's date as it now stands."""
+    subject_text, opening = INVITATION_NOTICES[notice]
     when = format_date(details.date)
     at = f"{details.start_time:%H:%M}"
-    subject = INVITATION_SUBJECT.format(date=when, time=at, reference=details.reference)
+    subject = subject_text.format(date=when, time=at, reference=details.reference)
+    live = notice != "cancelled"
     report = (
         REPORT_LINE.format(due=format_date(details.report_due))
-        if expects_agency_report(agency)
+        if live and expects_agency_report(agency)
         else ""
     )
     body = INVITATION_BODY.format(
         name=invitee_name,
+        opening=opening,
         type=details.type_label,
         reference=details.reference,
         family=details.family_name,
@@ -346,5 +373,6 @@ def invitation_email(
         venue=details.venue or "to be confirmed",
         chair=details.chair or "to be confirmed",
         report=report,
+        closing="\n" + REPLY_LINE if live else "",
     )
     return subject, body

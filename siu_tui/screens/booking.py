@@ -6,7 +6,8 @@ in it. The deadline is never typed: as soon as the type and the date it runs fro
 the panel on the right shows it, with the working days left and every warning the service
 would raise (weekend, bank holiday, clash, gestation, after the deadline), refreshed in a
 worker after each change so typing never waits for the database. A booking after its
-deadline asks for a reason there and then, not after a refused save.
+deadline asks for a reason there and then, not after a refused save; a clash (the chair or
+room taken then) offers "book anyway" with a reason, since saving it otherwise is refused.
 
 Saving goes through ``services.booking.book_conference``, the same rules as the command
 line; a refusal is shown next to the field it names, and nothing is written.
@@ -71,6 +72,7 @@ FIELDS: dict[str, str] = {
     "clerk": "clerk",
     "late_reason": "late-reason",
     "late_note": "late-note",
+    "override_clash_reason": "clash-reason",
 }
 
 """How far ahead the preview pretends the conference is while no date has been typed."""
@@ -78,6 +80,9 @@ FIELDS: dict[str, str] = {
 EARLIER = 4
 """The family's latest conferences shown while booking, so the clerk can tell a first
 review from a subsequent one at a glance."""
+
+CLASH_FIELDS = frozenset({"chair", "room"})
+"""Where the service puts a clash (preview warning or refusal)."""
 
 DEFAULT_START = time(10, 0)
 DEFAULT_MINUTES = 90
@@ -194,6 +199,7 @@ class FormValues:
     late_reason: str | None = None
     late_note: str | None = None
     rebooks_id: str | None = None
+    override_clash_reason: str | None = None
 
     def request(self, *, preview: bool = False) -> Any:
         """The service's BookingRequest; for a preview, blanks become harmless stand-ins."""
@@ -214,6 +220,7 @@ class FormValues:
             late_reason=self.late_reason,
             late_note=self.late_note,
             rebooks_id=self.rebooks_id,
+            override_clash_reason=self.override_clash_reason,
         )
 
 
@@ -276,6 +283,8 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         self._auto_trigger: str | None = None
         """The trigger text this form filled in (a review's previous held conference)."""
         self._needs_reason = False
+        self._clash = False
+        """The preview (or a refused save) found the chair or room taken then."""
         self._saving = False
         self._pristine: tuple[object, ...] = ()
 
@@ -357,6 +366,15 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
                     yield Label("Note")
                     yield Input(placeholder="Who decided, and why", id="late-note")
                     yield Static("", id=error_id("late-note"), classes="error", markup=False)
+                with Vertical(id="clash"):
+                    yield Static(
+                        "Chair or room taken: book anyway?", classes="section-title", markup=False
+                    )
+                    yield Label("Reason (kept in the history)")
+                    yield Input(
+                        placeholder="e.g. a second room in the same building", id="clash-reason"
+                    )
+                    yield Static("", id=error_id("clash-reason"), classes="error", markup=False)
         with Horizontal(id="booking-buttons"):
             yield Static("", id="form-error", classes="error", markup=False)
             yield Button("Save", variant="primary", id="save", tooltip="Ctrl+S")
@@ -367,6 +385,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         self.clear_errors()
         self.query_one("#children").display = False
         self.query_one("#late").display = False
+        self.query_one("#clash").display = False
         self.query_one("#family-results").display = False
         self.query_one("#family-chosen").display = False
         self._say("trigger-note", "")
@@ -683,6 +702,9 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
             if self._needs_reason
             else None,
             rebooks_id=self.prefill.rebooks_id if self.prefill else None,
+            override_clash_reason=(self.query_one("#clash-reason", Input).value.strip() or None)
+            if self._clash
+            else None,
         )
 
     def refresh_preview(self) -> None:
@@ -721,6 +743,15 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
             if not self._needs_reason:
                 self.show_error("late-reason", None)
                 self.show_error("late-note", None)
+        self._show_clash(has_date and any(w.field in CLASH_FIELDS for w in warnings))
+
+    def _show_clash(self, clash: bool) -> None:
+        """Saving a clash is refused unless the clerk books anyway, with a reason: the field
+        for it appears only while the chair or room is taken."""
+        self._clash = clash
+        self.query_one("#clash").display = clash
+        if not clash:
+            self.show_error("clash-reason", None)
 
     def _fill_trigger(self, preview: BookingPreview, ctype: ConferenceType | None) -> None:
         """For a review, the date runs from the children's previous held conference: fill it
@@ -838,6 +869,8 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         if "late_reason" in errors or "late_note" in errors:
             self._needs_reason = True
             self.query_one("#late").display = True
+        if any(name in errors for name in CLASH_FIELDS):
+            self._show_clash(True)  # booked by someone else since the preview
         self.show_errors(errors)
 
     def _booked(self, conference_id: str, values: FormValues) -> None:

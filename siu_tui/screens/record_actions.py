@@ -23,6 +23,7 @@ from siu_tui.widgets.date_input import DateInput
 from siu_tui.widgets.text import plain, show
 
 if TYPE_CHECKING:
+    from siu_tui.services.booking import BookingPreview
     from siu_tui.services.changes import HeldResult
     from siu_tui.services.record import ConferenceRecord
 
@@ -57,6 +58,9 @@ class ChangeDialog(SIUModal[Any]):
     ChangeDialog .buttons Button { margin-right: 2; }
     ChangeDialog .child { height: auto; margin-bottom: 1; }
     ChangeDialog .child SelectionList { height: auto; }
+    ChangeDialog .warnings { color: $warning; width: 100%; margin-top: 1; }
+    ChangeDialog .warnings.-late { color: $error; }
+    ChangeDialog #clash { height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", tooltip="Close without saving", id="dialog-close"),
@@ -158,8 +162,20 @@ def _date(widget: Input, field: str) -> date:
         raise FieldError(field, str(exc)) from None
 
 
+CLASH_FIELDS = frozenset({"chair", "room"})
+
+
 class MoveDialog(ChangeDialog):
+    """The new date and time, with the same warnings the booking form gives (the service's
+    ``preview_move``, refreshed in a worker as the clerk types) and, while the chair or room
+    is taken then, a reason to move it there anyway."""
+
     TITLE_TEXT = "Move the conference"
+
+    def __init__(self, record: ConferenceRecord) -> None:
+        super().__init__(record)
+        self._generation = 0
+        self._clash = False
 
     def fields(self) -> ComposeResult:
         record = self.record
@@ -175,6 +191,15 @@ class MoveDialog(ChangeDialog):
             plain(f"Deadline {show(record.deadline)}: it does not move with the date."),
             classes="hint",
         )
+        yield Static("", id="move-warnings", classes="warnings", markup=False)
+        yield self.error_label("chair")
+        yield self.error_label("room")
+        with Vertical(id="clash"):
+            yield Label("Book anyway: reason (kept in the history)")
+            yield Input(
+                placeholder="e.g. a second room in the same building", id="override_clash_reason"
+            )
+            yield self.error_label("override_clash_reason")
         yield Label("Reason, if the new date is after the deadline")
         yield Select(
             REASONS,
@@ -186,18 +211,72 @@ class MoveDialog(ChangeDialog):
         yield Input(record.late_note or "", placeholder="Note on the reason", id="late_note")
         yield self.error_label("general")
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#move-warnings").display = False
+        self.query_one("#clash").display = False
+        self.refresh_warnings()
+
+    @on(Input.Changed, "#date, #start_time")
+    def refresh_warnings(self) -> None:
+        """Check the date and time as typed; until both read, there is nothing to say."""
+        self._generation += 1
+        try:
+            day = _date(self.query_one("#date", Input), "date")
+            start = parse_time(self.query_one("#start_time", Input).value)
+        except ValueError:
+            self._show([], False)
+            return
+        self.preview(day, start, self._generation)
+
+    @work(thread=True, exclusive=True, group="move-preview", exit_on_error=False)
+    def preview(self, day: date, start: time, generation: int) -> None:
+        from siu_tui.clock import today
+        from siu_tui.services.changes import preview_move
+
+        result = preview_move(
+            self.app.desk(),  # type: ignore[attr-defined]
+            self.record.id,
+            date=day,
+            start_time=start,
+            today=today(),
+        )
+        self.app.call_from_thread(self.show_preview, result, generation)
+
+    def show_preview(self, preview: BookingPreview, generation: int) -> None:
+        if generation != self._generation:
+            return  # typed since: a newer preview is on its way
+        lines = [f"⚠ {w.message}" for w in preview.warnings]
+        self.query_one("#move-warnings").set_class(preview.needs_reason, "-late")
+        self._show(lines, any(w.field in CLASH_FIELDS for w in preview.warnings))
+
+    def _show(self, lines: list[str], clash: bool) -> None:
+        box = self.query_one("#move-warnings", Static)
+        box.update(plain("\n".join(lines)))
+        box.display = bool(lines)
+        self._clash = clash
+        self.query_one("#clash").display = clash
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        if any(name in errors for name in CLASH_FIELDS):
+            self._clash = True  # taken by someone else since the preview
+            self.query_one("#clash").display = True
+        super().show_errors(errors)
+
     def collect(self) -> dict[str, Any]:
         try:
             start = parse_time(self.query_one("#start_time", Input).value)
         except ValueError as exc:
             raise FieldError("start_time", str(exc)) from None
         reason = self.query_one("#late_reason", Select).selection
+        override = self.query_one("#override_clash_reason", Input).value.strip()
         return {
             "date": _date(self.query_one("#date", Input), "date"),
             "start_time": start,
             "venue": self.query_one("#venue", Input).value,
             "late_reason": str(reason) if reason is not None else None,
             "late_note": self.query_one("#late_note", Input).value.strip() or None,
+            "override_clash_reason": (override or None) if self._clash else None,
         }
 
     def apply(self, desk: Any, values: dict[str, Any]) -> Any:

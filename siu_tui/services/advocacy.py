@@ -219,6 +219,8 @@ def refer_eligible(
         else:
             before = audit.snapshot(referral)
             referral.withdrawn_at = None
+            if referral.automatic:
+                referral.reason = None  # why it was withdrawn no longer applies
             referral.outcome = AdvocacyOutcome.PENDING.value
             referral.supported = None
             referral.referred_at = clock.now()
@@ -252,8 +254,16 @@ def _withdraw(
     audit.record(
         session, actor, "withdraw referral", referral, before=before, conference_id=conference.id
     )
-    message = _latest_message(session, referral.id)
-    if message is not None and message.state == OutboxState.QUEUED.value:
+    went = False
+    for message in session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.related_id == referral.id, OutboxMessage.kind == KIND
+        )
+    ):
+        if message.state in (OutboxState.SENT.value, OutboxState.SENDING.value):
+            went = True
+        if message.state != OutboxState.QUEUED.value:
+            continue
         before = audit.snapshot(message)
         message.state = OutboxState.STOPPED.value
         message.last_error = f"Not sent: the referral was withdrawn ({why.lower()})"
@@ -261,15 +271,9 @@ def _withdraw(
         audit.record(
             session, actor, "stop e-mail", message, before=before, conference_id=conference.id
         )
-    elif (
-        tell_service
-        and message is not None
-        and message.state
-        in (
-            OutboxState.SENT.value,
-            OutboxState.SENDING.value,
-        )
-    ):
+    if tell_service and went:
+        # The service has heard of the referral (perhaps not of a later update that was
+        # waiting): it is told the referral is withdrawn.
         child = session.get(Child, referral.child_id)
         assert child is not None  # a foreign key
         _notify(session, actor, referral, conference, child, "withdrawn", why)
@@ -295,11 +299,26 @@ def conference_changed(
 ) -> None:
     """After a move (or a new chair): waiting e-mails are rewritten with the new details,
     the service is told of a move it already knew the old date of, and children who are
-    now old enough are referred."""
+    now old enough are referred.
+
+    A move works both ways: an automatic referral of a child who is no longer old enough on
+    the new date is withdrawn (kept, with the reason; its waiting e-mail not sent, or the
+    service told if it had gone). A referral made by hand stands whatever the date."""
     children = {c.id: c for c in _children(session, conference.id, None)}
     for referral in _referrals(session, conference.id).values():
         child = children.get(referral.child_id)
         if referral.withdrawn_at is not None or child is None:
+            continue
+        if (
+            moved
+            and referral.automatic
+            and not eligible_for_advocacy(child.date_of_birth, conference.date, rules)
+        ):
+            why = (
+                f"Under {rules.advocacy_min_age} on the conference date after it moved to "
+                f"{format_date(conference.date)}"
+            )
+            _withdraw(session, actor, referral, conference, why)
             continue
         message = _latest_message(session, referral.id)
         if message is None:

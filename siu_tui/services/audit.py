@@ -42,11 +42,13 @@ def record(
     before: dict[str, Any] | None = None,
     conference_id: str | None = None,
     removed: bool = False,
+    extra: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Add an audit event to the caller's transaction (so it commits, or not, with the change).
 
     ``removed`` (or the action "delete") records a row that is being deleted: its values go
-    in ``before`` and nothing in ``after``.
+    in ``before`` and nothing in ``after``. ``extra`` adds to ``after`` what the change was
+    made with that is not a column (the reason a clash was overridden).
     """
     session.flush()
     removed = removed or action == "delete"
@@ -57,6 +59,8 @@ def record(
         changed = {k for k in after if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in sorted(changed)}
         after = {k: after[k] for k in sorted(changed)}
+    if extra and after is not None:
+        after = {**after, **extra}
     event = AuditEvent(
         at=now(),
         actor=actor,

@@ -62,6 +62,9 @@ class BookingRequest:
     late_reason: str | None = None
     late_note: str | None = None
     rebooks_id: str | None = None
+    override_clash_reason: str | None = None
+    """Book even though the chair or room is taken then (a second room in the same building),
+    and why: kept in the audit trail. Without it a clash is refused."""
 
 
 def previous_held_conference(
@@ -140,8 +143,10 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
     """Book a conference and its children in one transaction; returns the conference's id.
 
     Only what would make the record wrong is refused (a chair who is not an active IRO, a
-    child of another family, a late date with no reason); the preview's other warnings
-    (a bank holiday, a clash) are the clerk's call.
+    child of another family, a late date with no reason, the chair or room already booked
+    then, unless overridden with a reason); the preview's other warnings (a bank holiday, a
+    weekend) are the clerk's call. The clash is checked inside the write transaction, so of
+    two clerks booking the same slot at once only one succeeds.
     """
     errors: dict[str, str] = {}
     try:
@@ -202,6 +207,15 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
                 "late_reason",
                 f"The conference is after its deadline ({format_date(deadline)}): give a reason",
             )
+        override = check_clashes(
+            session,
+            request.date,
+            request.start_time,
+            request.duration_minutes,
+            chair_id=request.chair_id,
+            room_id=request.room_id,
+            override_reason=request.override_clash_reason,
+        )
         reference = new_reference(request.date)
         while session.exec(select(Conference.id).where(Conference.reference == reference)).first():
             reference = new_reference(request.date)
@@ -224,7 +238,9 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
             late_note=request.late_note if late else None,
         )
         session.add(conference)
-        audit.record(session, desk.actor, "book", conference, conference_id=conference.id)
+        audit.record(
+            session, desk.actor, "book", conference, conference_id=conference.id, extra=override
+        )
         if source is not None:
             link_rebooking(session, desk, source, conference.id)
         for child in children:
@@ -334,13 +350,14 @@ def clash_warnings(
     exclude_id: str | None = None,
 ) -> list[BookingWarning]:
     """Other booked conferences that day with the same chair or room at an overlapping time
-    (start to start + length; one ending as the next starts is no clash)."""
+    (start to start + length; one ending as the next starts is no clash), each named by its
+    reference, family and time."""
     if chair_id is None and room_id is None:
         return []
     people = [col(Conference.chair_id) == chair_id] if chair_id else []
     rooms = [col(Conference.room_id) == room_id] if room_id else []
     query = (
-        select(Conference, Family.reference, Family.name)
+        select(Conference, Family.name)
         .join(Family, col(Family.id) == Conference.family_id)
         .where(Conference.date == when, Conference.status == ConferenceStatus.BOOKED.value)
         .where(or_(*people, *rooms))
@@ -351,10 +368,10 @@ def clash_warnings(
     end = _end(start, duration_minutes)
     warnings: list[BookingWarning] = []
     names: dict[str, str] = {}
-    for other, reference, family in session.exec(query):
+    for other, family in session.exec(query):
         if not (other.start_time < end and start < _end(other.start_time, other.duration_minutes)):
             continue
-        at = f"{reference} ({family}) at {_span(other.start_time, other.duration_minutes)}"
+        at = f"{other.reference} ({family}) at {_span(other.start_time, other.duration_minutes)}"
         if chair_id and other.chair_id == chair_id:
             if "chair" not in names:
                 staff = session.get(Staff, chair_id)
@@ -366,6 +383,54 @@ def clash_warnings(
                 names["room"] = room.name if room else "The room"
             warnings.append(BookingWarning("room", f"{names['room']} is booked for {at}"))
     return warnings
+
+
+OVERRIDE_MAX = 500
+
+
+def check_clashes(
+    session: Session,
+    when: date,
+    start: time,
+    duration_minutes: int,
+    *,
+    chair_id: str | None,
+    room_id: str | None,
+    exclude_id: str | None = None,
+    override_reason: str | None = None,
+) -> dict[str, str] | None:
+    """Refuse, inside the caller's write transaction, a booking or move that puts the chair or
+    room in two conferences at once, naming the other conference and its time; a clerk who
+    means it gives a reason instead. Returns what the audit event keeps: the reason and the
+    clashes it overrode (None when nothing clashes)."""
+    clashes = clash_warnings(
+        session,
+        when,
+        start,
+        max(duration_minutes, 1),
+        chair_id=chair_id,
+        room_id=room_id,
+        exclude_id=exclude_id,
+    )
+    if not clashes:
+        return None
+    reason = " ".join((override_reason or "").split())
+    if len(reason) > OVERRIDE_MAX:
+        raise ValidationError.single(
+            "override_clash_reason", f"Keep the reason under {OVERRIDE_MAX} characters"
+        )
+    if reason:
+        return {
+            "clash_override": reason,
+            "clashes_with": "; ".join(w.message for w in clashes),
+        }
+    errors: dict[str, str] = {}
+    for warning in clashes:
+        what = "another time" if warning.field == "chair" else "another room or time"
+        text = f"{warning.message} that day: choose {what}, or book anyway with a reason"
+        earlier = errors.get(warning.field)
+        errors[warning.field] = f"{earlier}; {text}" if earlier else text
+    raise ValidationError(errors)
 
 
 def _gestation_warnings(
@@ -396,6 +461,52 @@ def _deadline_warning(when: date, deadline: date) -> BookingWarning:
     )
 
 
+def date_warnings(
+    session: Session,
+    *,
+    ctype: ConferenceType | None,
+    children: list[Child],
+    when: date,
+    start: time,
+    duration_minutes: int,
+    chair_id: str | None,
+    room_id: str | None,
+    trigger: date | None,
+    deadline: date | None,
+    today: date,
+    rules: Rules,
+    exclude_id: str | None = None,
+) -> list[BookingWarning]:
+    """Everything unusual about a conference on ``when``, for a booking and a move alike: after
+    the deadline (the one warning that needs a reason), passed, a weekend or bank holiday,
+    after 28 weeks' gestation for a pre-birth conference, the chair or room taken then, and
+    before the date its deadline runs from."""
+    warnings: list[BookingWarning] = []
+    if deadline is not None and is_late(when, deadline):
+        warnings.append(_deadline_warning(when, deadline))
+    if when < today:
+        warnings.append(BookingWarning("date", f"{describe_day(when)} has passed"))
+    warnings += day_warnings(when)
+    if ctype is not None:
+        warnings += _gestation_warnings(ctype, children, when, rules)
+    warnings += clash_warnings(
+        session,
+        when,
+        start,
+        max(duration_minutes, 1),
+        chair_id=chair_id,
+        room_id=room_id,
+        exclude_id=exclude_id,
+    )
+    if trigger is not None and trigger > when:
+        label = ctype.trigger_label if ctype is not None else DEFAULT_TRIGGER_LABEL
+        warnings.append(
+            BookingWarning("trigger_date", f"The {label.lower()} is after the conference")
+        )
+    return warnings
+
+
+DEFAULT_TRIGGER_LABEL = "Deadline runs from"
 NO_DATE_YET_DAYS = 400
 """How far ahead a preview looks for the children's previous conference before a date is typed:
 far enough that any conference already held, today's too, counts."""
@@ -413,15 +524,9 @@ def preview_booking(desk: Desk, request: BookingRequest, today: date) -> Booking
         ctype: ConferenceType | None = ConferenceType(request.conference_type)
     except ValueError:
         ctype = None
-    when = request.date
-    if when is None:
-        # No date yet: any conference already held counts as the children's previous one, and
-        # the warnings that need a date wait for it.
-        when = today + timedelta(days=NO_DATE_YET_DAYS)
-    else:
-        if when < today:
-            warnings.append(BookingWarning("date", f"{describe_day(when)} has passed"))
-        warnings += day_warnings(when)
+    # No date yet: any conference already held counts as the children's previous one, and
+    # the warnings that need a date wait for it.
+    when = request.date or today + timedelta(days=NO_DATE_YET_DAYS)
     with desk.store.read() as session:
         children: list[Child] = []
         if request.child_ids:
@@ -438,31 +543,29 @@ def preview_booking(desk: Desk, request: BookingRequest, today: date) -> Booking
             scale = Timescale(original.trigger_date, False, None, original.deadline)
         elif ctype is not None:
             scale = timescale(session, ctype, children, when, request.trigger_date, desk.rules)
-            if scale.missing and ctype.is_review and request.child_ids:
-                warnings.append(BookingWarning("trigger_date", scale.missing))
-            if request.date is not None:
-                warnings += _gestation_warnings(ctype, children, request.date, desk.rules)
         if request.date is not None:
-            warnings += clash_warnings(
+            warnings += date_warnings(
                 session,
-                request.date,
-                request.start_time,
-                max(request.duration_minutes, 1),
+                ctype=ctype,
+                children=children,
+                when=request.date,
+                start=request.start_time,
+                duration_minutes=request.duration_minutes,
                 chair_id=request.chair_id,
                 room_id=request.room_id,
+                trigger=scale.trigger_date,
+                deadline=scale.deadline,
+                today=today,
+                rules=desk.rules,
             )
-    label = ctype.trigger_label if ctype is not None else "Deadline runs from"
+    if scale.missing and ctype is not None and ctype.is_review and request.child_ids:
+        warnings.append(BookingWarning("trigger_date", scale.missing))
+    label = ctype.trigger_label if ctype is not None else DEFAULT_TRIGGER_LABEL
     trigger = scale.trigger_date
-    if trigger is not None:
-        if request.date is not None and trigger > request.date:
-            warnings.append(
-                BookingWarning("trigger_date", f"The {label.lower()} is after the conference")
-            )
-        elif trigger > today:
-            warnings.append(BookingWarning("trigger_date", f"The {label.lower()} is in the future"))
+    after_it = trigger is not None and request.date is not None and trigger > request.date
+    if trigger is not None and not after_it and trigger > today:
+        warnings.append(BookingWarning("trigger_date", f"The {label.lower()} is in the future"))
     deadline = scale.deadline
-    if deadline is not None and request.date is not None and is_late(request.date, deadline):
-        warnings.insert(0, _deadline_warning(request.date, deadline))
     return BookingPreview(
         trigger_date=trigger,
         trigger_label=label,

@@ -26,15 +26,13 @@ from siu_tui.domain.codes import AbuseCategory, ConferenceStatus, ConferenceType
 from siu_tui.domain.dates import format_date
 from siu_tui.domain.timescales import birth_since, conference_deadline, is_late
 from siu_tui.domain.workingdays import working_days_between
-from siu_tui.services import advocacy, audit
+from siu_tui.services import advocacy, audit, invites
 from siu_tui.services.booking import (
     BookingPreview,
-    BookingWarning,
+    check_clashes,
     check_people,
     check_room,
-    clash_warnings,
-    day_warnings,
-    describe_day,
+    date_warnings,
 )
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
@@ -89,12 +87,16 @@ def move_conference(
     room_id: str | _Keep | None = KEEP,
     late_reason: str | None = None,
     late_note: str | None = None,
+    override_clash_reason: str | None = None,
 ) -> None:
     """Move a booked conference to another day or time (and room or venue if given).
 
     The deadline does not move with it: it runs from the trigger, which has not changed. A
-    move past the deadline needs a late reason; a move back in time drops the old one. The
-    audit event keeps the old values, so the history shows where it was.
+    move past the deadline needs a late reason; a move back in time drops the old one. A move
+    that puts the chair or room in two conferences at once is refused, as at booking, unless
+    ``override_clash_reason`` says why (kept in the audit event). The audit event keeps the
+    old values, so the history shows where it was. Waiting e-mails (invitations, advocacy)
+    are rewritten and those already sent are followed by a note of the move.
     """
     errors: dict[str, str] = {}
     if duration_minutes is not None and duration_minutes <= 0:
@@ -106,18 +108,38 @@ def move_conference(
         conference = _load_booked(session, conference_id, "moved")
         if not isinstance(room_id, _Keep):
             check_room(session, room_id)
+        if date < conference.trigger_date:
+            label = ConferenceType(conference.type).trigger_label.lower()
+            raise ValidationError.single(
+                "date",
+                f"The conference cannot be before the {label} "
+                f"({format_date(conference.trigger_date)})",
+            )
         late = is_late(date, conference.deadline)
         if late and not late_reason:
             raise ValidationError.single("late_reason", _late_message(conference.deadline))
+        new_room = conference.room_id if isinstance(room_id, _Keep) else room_id
+        new_length = duration_minutes or conference.duration_minutes
+        slot = (conference.date, conference.start_time, conference.duration_minutes)
+        override = None
+        if (date, start_time, new_length) != slot or new_room != conference.room_id:
+            override = check_clashes(
+                session,
+                date,
+                start_time,
+                new_length,
+                chair_id=conference.chair_id,
+                room_id=new_room,
+                exclude_id=conference.id,
+                override_reason=override_clash_reason,
+            )
         before = audit.snapshot(conference)
         conference.date = date
         conference.start_time = start_time
-        if duration_minutes is not None:
-            conference.duration_minutes = duration_minutes
+        conference.duration_minutes = new_length
         if not isinstance(venue, _Keep):
             conference.venue = (venue or "").strip() or None
-        if not isinstance(room_id, _Keep):
-            conference.room_id = room_id
+        conference.room_id = new_room
         conference.late_reason = late_reason if late else None
         conference.late_note = (late_note or None) if late else None
         if audit.snapshot(conference) == before:
@@ -125,13 +147,20 @@ def move_conference(
         conference.updated_at = clock.now()
         session.add(conference)
         audit.record(
-            session, desk.actor, "move", conference, before=before, conference_id=conference.id
+            session,
+            desk.actor,
+            "move",
+            conference,
+            before=before,
+            conference_id=conference.id,
+            extra=override,
         )
         moved = any(
             before[key] != audit.snapshot(conference)[key]
             for key in ("date", "start_time", "venue", "room_id")
         )
         advocacy.conference_changed(session, desk.actor, conference, desk.rules, moved=moved)
+        invites.invitations_follow_change(session, desk.actor, conference, desk.rules, moved=moved)
 
 
 def preview_move(
@@ -144,37 +173,37 @@ def preview_move(
     duration_minutes: int | None = None,
     room_id: str | _Keep | None = KEEP,
 ) -> BookingPreview:
-    """What the move form warns about, as ``booking.preview_booking`` does for a booking: the
-    same deadline, now perhaps missed; a weekend or bank holiday; the chair or room taken."""
+    """What the move form warns about, by the very rules a booking's preview uses
+    (``booking.date_warnings``): the same deadline, now perhaps missed; a day passed, a
+    weekend or bank holiday; a pre-birth conference after 28 weeks' gestation; the chair or
+    room taken (the conference itself aside)."""
     with desk.store.read() as session:
         conference = session.get(Conference, conference_id)
         if conference is None:
             raise NotFound("That conference is not on record")
-        room = conference.room_id if isinstance(room_id, _Keep) else room_id
-        length = duration_minutes or conference.duration_minutes
-        warnings: list[BookingWarning] = []
-        if is_late(date, conference.deadline):
-            warnings.append(
-                BookingWarning(
-                    "date",
-                    f"{describe_day(date)} is after the deadline "
-                    f"({format_date(conference.deadline)}): choose a reason",
-                    needs_reason=True,
-                )
+        children = list(
+            session.exec(
+                select(Child)
+                .join(ConferenceChild, col(ConferenceChild.child_id) == Child.id)
+                .where(ConferenceChild.conference_id == conference.id)
             )
-        if date < today:
-            warnings.append(BookingWarning("date", f"{describe_day(date)} has passed"))
-        warnings += day_warnings(date)
-        warnings += clash_warnings(
-            session,
-            date,
-            start_time,
-            max(length, 1),
-            chair_id=conference.chair_id,
-            room_id=room,
-            exclude_id=conference.id,
         )
         ctype = ConferenceType(conference.type)
+        warnings = date_warnings(
+            session,
+            ctype=ctype,
+            children=children,
+            when=date,
+            start=start_time,
+            duration_minutes=duration_minutes or conference.duration_minutes,
+            chair_id=conference.chair_id,
+            room_id=conference.room_id if isinstance(room_id, _Keep) else room_id,
+            trigger=conference.trigger_date,
+            deadline=conference.deadline,
+            today=today,
+            rules=desk.rules,
+            exclude_id=conference.id,
+        )
         return BookingPreview(
             trigger_date=conference.trigger_date,
             trigger_label=ctype.trigger_label,
@@ -208,6 +237,7 @@ def change_chair(desk: Desk, conference_id: str, chair_id: str) -> None:
             conference_id=conference.id,
         )
         advocacy.conference_changed(session, desk.actor, conference, desk.rules, moved=False)
+        invites.invitations_follow_change(session, desk.actor, conference, desk.rules, moved=False)
 
 
 def cancel_conference(desk: Desk, conference_id: str, reason: str) -> None:
@@ -227,6 +257,9 @@ def cancel_conference(desk: Desk, conference_id: str, reason: str) -> None:
             session, desk.actor, "cancel", conference, before=before, conference_id=conference.id
         )
         advocacy.withdraw_referrals(session, desk.actor, conference, "Conference cancelled")
+        invites.withdraw_invitations(
+            session, desk.actor, conference, desk.rules, "the conference was cancelled", tell=True
+        )
 
 
 def add_child_to_conference(desk: Desk, conference_id: str, child_id: str) -> None:
@@ -499,6 +532,9 @@ def mark_held(
             session, desk.actor, "held", conference, before=before, conference_id=conference_id
         )
         start_minutes(session, desk.actor, conference, desk.rules)
+        invites.withdraw_invitations(
+            session, desk.actor, conference, desk.rules, "the conference was held", tell=False
+        )
         decisions = {child_id: parsed[child_id][0] for child_id in links}
         return _next_review(conference, ctype, decisions, children, desk)
 

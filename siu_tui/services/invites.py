@@ -52,13 +52,22 @@ from siu_tui.domain.invites import (
     quoracy_outlook,
 )
 from siu_tui.domain.references import validate_email
+from siu_tui.domain.settings import Rules
 from siu_tui.domain.timescales import report_deadlines
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
+from siu_tui.services.outbox import queue_message
 
 INVITATION = "invitation"
 """The outbox kind of an invitation e-mail."""
+MOVED = "conference moved"
+"""The outbox kind of the message that follows a sent invitation when the conference moves."""
+CANCELLED = "conference cancelled"
+"""The outbox kind of the message that follows a sent invitation when it is cancelled."""
+NOTICE_OF_KIND: dict[str, str] = {INVITATION: "invitation", MOVED: "moved", CANCELLED: "cancelled"}
+"""Each kind of e-mail to an invitee, and the ``domain.invites.invitation_email`` notice it is
+written (and rewritten) as."""
 
 NAME_MAX = 120
 ROLE_MAX = 120
@@ -482,7 +491,7 @@ def remove_invitee(desk: Desk, invitee_id: str) -> str:
         waiting = session.exec(
             select(OutboxMessage)
             .where(OutboxMessage.related_id == invitee_id)
-            .where(OutboxMessage.kind == INVITATION)
+            .where(col(OutboxMessage.kind).in_(list(NOTICE_OF_KIND)))
             .where(OutboxMessage.state == OutboxState.QUEUED.value)
         ).all()
         for message in waiting:
@@ -771,7 +780,7 @@ class QueueResult:
     """Already waiting in the outbox."""
 
 
-def _details(session: Session, conference: Conference, desk: Desk) -> ConferenceDetails:
+def _details(session: Session, conference: Conference, rules: Rules) -> ConferenceDetails:
     family = session.get(Family, conference.family_id)
     assert family is not None
     chair = session.get(Staff, conference.chair_id) if conference.chair_id else None
@@ -785,7 +794,7 @@ def _details(session: Session, conference: Conference, desk: Desk) -> Conference
         duration_minutes=conference.duration_minutes,
         venue=conference.venue or (room.name if room else ""),
         chair=chair.name if chair else None,
-        report_due=agency_report_deadline(conference.type, conference.date, desk.rules),
+        report_due=agency_report_deadline(conference.type, conference.date, rules),
     )
 
 
@@ -819,7 +828,7 @@ def queue_invitations(
                 .where(OutboxMessage.state == OutboxState.QUEUED.value)
             )
         )
-        details = _details(session, conference, desk)
+        details = _details(session, conference, desk.rules)
         queued = already = 0
         no_email: list[str] = []
         for invitee in chosen:
@@ -850,3 +859,117 @@ def queue_invitations(
                 )  # fmt: skip
             queued += 1
         return QueueResult(queued, tuple(no_email), already)
+
+
+# --- Keeping the e-mails true when the conference changes ------------------------------------
+
+_WENT = (OutboxState.SENT.value, OutboxState.SENDING.value)
+"""States of a message that has (or may have) reached the invitee."""
+
+
+def _mail_by_invitee(
+    session: Session, conference_id: str
+) -> list[tuple[Invitee, list[OutboxMessage]]]:
+    """Each invitee of the conference with every e-mail to them about it, oldest first
+    (linked exactly: the message's ``related_id`` is the invitee)."""
+    invitees = _invitees(session, conference_id)
+    mail: dict[str, list[OutboxMessage]] = {i.id: [] for i in invitees}
+    if invitees:
+        for message in session.exec(
+            select(OutboxMessage)
+            .where(col(OutboxMessage.related_id).in_(list(mail)))
+            .where(col(OutboxMessage.kind).in_(list(NOTICE_OF_KIND)))
+            .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
+        ):
+            mail[message.related_id or ""].append(message)
+    return [(i, mail[i.id]) for i in invitees]
+
+
+def _rewrite(
+    session: Session,
+    actor: str,
+    message: OutboxMessage,
+    invitee: Invitee,
+    details: ConferenceDetails,
+) -> None:
+    """A message not yet sent says what is true now: the same kind of e-mail, rewritten."""
+    subject, body = invitation_email(
+        details, invitee.name, invitee.agency, NOTICE_OF_KIND[message.kind]
+    )
+    subject = subject[:250]
+    if (subject, body) == (message.subject, message.body):
+        return
+    before = audit.snapshot(message)
+    message.subject, message.body = subject, body
+    session.add(message)
+    audit.record(
+        session, actor, "update e-mail", message, before=before, conference_id=invitee.conference_id
+    )
+
+
+def _follow(
+    session: Session,
+    actor: str,
+    invitee: Invitee,
+    sent: list[OutboxMessage],
+    kind: str,
+    details: ConferenceDetails,
+) -> None:
+    """Queue the message that follows one already sent, to the invitee's address now."""
+    address = invitee.email or sent[-1].to_address
+    subject, body = invitation_email(details, invitee.name, invitee.agency, NOTICE_OF_KIND[kind])
+    queue_message(
+        session,
+        actor,
+        kind=kind,
+        to_address=address,
+        subject=subject,
+        body=body,
+        related_id=invitee.id,
+        conference_id=invitee.conference_id,
+    )
+
+
+def invitations_follow_change(
+    session: Session, actor: str, conference: Conference, rules: Rules, *, moved: bool
+) -> None:
+    """After a move (date, time, length, room or venue) or a new chair, inside the change's
+    transaction: every e-mail to an invitee still waiting in the outbox is rewritten with the
+    new details (and the report due date worked out again from the new date), and, after a
+    move, anyone whose invitation has already gone and who has nothing waiting is sent a short
+    "the conference has moved" message with the new details."""
+    details = _details(session, conference, rules)
+    for invitee, messages in _mail_by_invitee(session, conference.id):
+        waiting = [m for m in messages if m.state == OutboxState.QUEUED.value]
+        for message in waiting:
+            _rewrite(session, actor, message, invitee, details)
+        sent = [m for m in messages if m.state in _WENT]
+        if moved and sent and not waiting:
+            _follow(session, actor, invitee, sent, MOVED, details)
+
+
+def withdraw_invitations(
+    session: Session, actor: str, conference: Conference, rules: Rules, why: str, *, tell: bool
+) -> int:
+    """The conference will not take place as invited (held, stood down, cancelled): every
+    e-mail to an invitee still waiting in the outbox is marked not needed, so it is never sent
+    or exported, and, with ``tell`` (a cancellation), anyone whose invitation has already gone
+    is sent a cancellation notice. Returns how many waiting e-mails were withdrawn."""
+    details = _details(session, conference, rules) if tell else None
+    stopped = 0
+    for invitee, messages in _mail_by_invitee(session, conference.id):
+        for message in messages:
+            if message.state != OutboxState.QUEUED.value:
+                continue
+            before = audit.snapshot(message)
+            message.state = OutboxState.STOPPED.value
+            message.last_error = f"Not sent: {why}"
+            session.add(message)
+            audit.record(
+                session, actor, "stop e-mail", message, before=before, conference_id=conference.id
+            )
+            stopped += 1
+        sent = [m for m in messages if m.state in _WENT]
+        if details is not None and sent:
+            _follow(session, actor, invitee, sent, CANCELLED, details)
+    return stopped

@@ -32,7 +32,7 @@ from siu_tui.domain.standdown import (
     totals_by_reason,
 )
 from siu_tui.files import replacing
-from siu_tui.services import audit
+from siu_tui.services import audit, invites
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
 
@@ -109,6 +109,11 @@ def stand_down(
         )
         session.add(row)
         audit.record(session, desk.actor, "stand down", row, conference_id=conference.id)
+        # Its invitations still waiting would invite people to a conference that will not
+        # happen; the re-booking invites the same people again for its own date.
+        invites.withdraw_invitations(
+            session, desk.actor, conference, desk.rules, "the conference was stood down", tell=False
+        )
         return rebooking(
             conference.type,
             why,

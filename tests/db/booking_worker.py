@@ -4,6 +4,10 @@ Run as ``python booking_worker.py JSON``. Each booking's id is appended to ``ids
 fsync'd only after ``book_conference`` has returned (its transaction committed), so the file
 is a list of bookings the clerk was told were saved. With ``ready_file`` and ``go_file`` it
 announces it is ready and waits for the go signal, so several workers start together.
+
+Without a ``chair_id`` (or room) nothing can clash, so every booking is saved; with one it
+books that chair at 10:00 and writes either the new id or, when the booking is refused,
+``refused: <message>`` to ``ids_file``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 
 from siu_tui.services.booking import BookingRequest, book_conference
 from siu_tui.services.context import Desk
+from siu_tui.services.errors import ValidationError
 
 
 def main(argv: list[str]) -> int:
@@ -30,7 +35,8 @@ def main(argv: list[str]) -> int:
         conference_type="initial",
         date=date(2027, 1, 6),
         trigger_date=date(2026, 12, 14),
-        chair_id=job["chair_id"],
+        chair_id=job.get("chair_id"),
+        start_time=clock_time(10, 0),
     )
     _ = desk.rules  # load the rules before the race starts
     if job.get("ready_file"):
@@ -42,10 +48,14 @@ def main(argv: list[str]) -> int:
                 print("no go signal", file=sys.stderr)
                 return 3
             time.sleep(0.005)
-    with ids_file.open("a", encoding="ascii") as out:
+    with ids_file.open("a", encoding="utf-8") as out:
         for i in range(job["count"]):
-            request.start_time = clock_time(9 + i % 8, 0)
-            conference_id = book_conference(desk, request)
+            if request.chair_id is None:
+                request.start_time = clock_time(9 + i % 8, 0)
+            try:
+                conference_id = book_conference(desk, request)
+            except ValidationError as exc:
+                conference_id = f"refused: {exc}"
             out.write(conference_id + "\n")
             out.flush()
             os.fsync(out.fileno())

@@ -85,7 +85,6 @@ def start_worker(
         "actor": name,
         "family_id": setup.family,
         "child_id": setup.child,
-        "chair_id": setup.iro,
         "count": count,
         "ids_file": str(tmp_path / f"{name}.ids"),
         **extra,
@@ -104,7 +103,7 @@ def committed_ids(path: Path) -> list[str]:
     """Ids the worker wrote out in full (a line cut short by a kill is not counted)."""
     if not path.exists():
         return []
-    data = path.read_text(encoding="ascii")
+    data = path.read_text(encoding="utf-8")
     return [line for line in data.split("\n")[:-1] if line]
 
 
@@ -166,6 +165,44 @@ def test_two_processes_booking_at_once_both_succeed(
     assert len(books) == total
     for name in names:
         assert {rid for actor, rid in books if actor == name} == set(ids[name])
+
+
+def test_two_processes_booking_one_chair_at_the_same_time_only_one_succeeds(
+    setup: Setup, tmp_path: Path, spawn: Spawn
+) -> None:
+    """Both clerks' previews showed the chair free; both press Save at once. The clash is
+    checked again inside the write transaction, so the second is refused, naming the first."""
+    go = tmp_path / "go"
+    names = ["clerk.anna", "clerk.bob"]
+    procs = [
+        spawn(
+            name,
+            1,
+            chair_id=setup.iro,
+            ready_file=str(tmp_path / f"{name}.ready"),
+            go_file=str(go),
+        )
+        for name in names
+    ]
+    wait_for(lambda: all((tmp_path / f"{n}.ready").exists() for n in names), procs, timeout=20)
+    go.touch()
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert "database is locked" not in err
+
+    results = [committed_ids(tmp_path / f"{name}.ids")[0] for name in names]
+    booked = [r for r in results if not r.startswith("refused: ")]
+    refused = [r for r in results if r.startswith("refused: ")]
+    assert (len(booked), len(refused)) == (1, 1)
+    store = Store(setup.url)
+    try:
+        with store.read() as session:
+            stored = session.exec(select(Conference.id, Conference.reference)).all()
+    finally:
+        store.dispose()
+    assert [cid for cid, _ in stored] == booked
+    assert f"Iris Reed already chairs {stored[0][1]} (Smith) at 10:00–11:30" in refused[0]
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")

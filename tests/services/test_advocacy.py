@@ -177,9 +177,17 @@ def test_moving_across_a_birthday_refers_once_and_never_twice(desk: Desk, family
     assert "Monday 11/01/2027" in update.body
     assert update.to_address == "referrals@advocacy.example.org"
 
-    # Moved back before the birthday: the child keeps the advocate already offered.
+    # Moved back before the birthday: the automatic referral no longer applies. It is
+    # withdrawn (kept, with the reason), the waiting update is not sent, and the service,
+    # which heard of the referral, is told.
     move_conference(desk, conference_id, date=D(2027, 1, 5), start_time=time(10, 0))
-    assert [r.withdrawn_at for r in referrals(desk)] == [None]
+    (withdrawn,) = referrals(desk)
+    assert withdrawn.withdrawn_at is not None
+    assert withdrawn.reason == "Under 10 on the conference date after it moved to 05/01/2027"
+    _first, update, notice = mail(desk)
+    assert update.state == "stopped"
+    assert notice.state == "queued" and notice.related_id == referral.id
+    assert notice.subject.startswith("Advocacy referral withdrawn")
 
 
 def test_a_new_chair_is_written_into_a_waiting_e_mail(

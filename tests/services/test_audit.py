@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from siu_tui.db.models import AuditEvent
 from siu_tui.services.audit import AuditRow, audit_page
@@ -80,7 +80,7 @@ def read_all_pages_from(desk: Desk, key: tuple[datetime, str]) -> list[AuditRow]
 
 
 def test_a_conference_shows_only_its_own_events(desk: Desk, people: People) -> None:
-    def book(children: list[str]) -> str:
+    def book(children: list[str], start: time) -> str:
         return book_conference(
             desk,
             BookingRequest(
@@ -88,13 +88,14 @@ def test_a_conference_shows_only_its_own_events(desk: Desk, people: People) -> N
                 child_ids=children,
                 conference_type="initial",
                 date=date(2027, 1, 6),
+                start_time=start,
                 trigger_date=date(2026, 12, 14),
                 chair_id=people.iro,
             ),
         )
 
-    first = book([people.amy, people.ben])
-    second = book([people.amy])
+    first = book([people.amy, people.ben], time(10, 0))
+    second = book([people.amy], time(14, 0))
 
     rows = [row for page in read_all_pages(desk, conference_id=first) for row in page]
     # Amy (11) is referred for advocacy automatically, and the referral's e-mail queued.

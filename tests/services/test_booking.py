@@ -221,7 +221,10 @@ def test_booking_leaves_audit_events_with_actor_and_after_values(
 
 
 def test_each_booking_gets_its_own_reference(desk: Desk, people: People) -> None:
-    ids = [book_conference(desk, initial_request(people)) for _ in range(5)]
+    ids = [
+        book_conference(desk, initial_request(people, start_time=time(9 + 2 * n, 0)))
+        for n in range(5)
+    ]
     with desk.store.read() as session:
         references = session.exec(
             select(Conference.reference).where(col(Conference.id).in_(ids))

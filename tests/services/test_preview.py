@@ -125,7 +125,9 @@ def test_a_past_date_and_a_trigger_after_the_conference(desk: Desk, people: Peop
     ]
 
 
-def test_chair_and_room_clashes_name_the_family_and_time(desk: Desk, people: People) -> None:
+def test_chair_and_room_clashes_name_the_conference_family_and_time(
+    desk: Desk, people: People
+) -> None:
     room = add_room(desk, "Conference Room 2", "Civic Centre")
     history_conference(
         desk,
@@ -137,11 +139,14 @@ def test_chair_and_room_clashes_name_the_family_and_time(desk: Desk, people: Peo
         room_id=room,
         start=time(13, 0),
         duration=90,
+        reference="CPC-261210-JONES",
     )
     preview = preview_booking(desk, request(people, room_id=room), TODAY)
     assert preview.warnings == [
-        BookingWarning("chair", "Iris Reed already chairs FAM-0002 (Jones) at 13:00–14:30"),
-        BookingWarning("room", "Conference Room 2 is booked for FAM-0002 (Jones) at 13:00–14:30"),
+        BookingWarning("chair", "Iris Reed already chairs CPC-261210-JONES (Jones) at 13:00–14:30"),
+        BookingWarning(
+            "room", "Conference Room 2 is booked for CPC-261210-JONES (Jones) at 13:00–14:30"
+        ),
     ]
     # Back to back is no clash: one ends as the other starts.
     for start, length in ((time(14, 30), 60), (time(11, 30), 90)):

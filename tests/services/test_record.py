@@ -164,7 +164,7 @@ def test_unknown_conferences_are_not_found(desk: Desk) -> None:
 
 def test_history_newest_first_with_names_and_old_values(desk: Desk, people: People) -> None:
     conference_id = book(desk, people, child_ids=[people.amy])
-    other = book(desk, people)  # its events are not this conference's history
+    other = book(desk, people, start_time=time(9, 0))  # its events are not this one's history
     ivy = add_staff(desk, "Ivy Ross", "iro")
     move_conference(desk, conference_id, date=date(2027, 1, 5), start_time=time(10, 0))
     change_chair(desk, conference_id, ivy)

@@ -13,7 +13,7 @@ from datetime import date, time
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Label, OptionList, SelectionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, SelectionList, Static
 
 from siu_tui.app import SIUApp
 from siu_tui.domain.dates import parse_date
@@ -28,7 +28,7 @@ from siu_tui.services.context import Desk
 from siu_tui.services.record import ConferenceRecord, conference_record
 from siu_tui.services.reference import add_locality_team, add_room
 
-from .conftest import MARKUP_FAMILIES, settle
+from .conftest import MARKUP_FAMILIES, column, settle
 
 SIZE = (120, 40)
 """The terminal a clerk's laptop gives them; the form must work at this size."""
@@ -340,14 +340,33 @@ async def test_a_chair_already_booked_then_is_a_clash(booking_url: str) -> None:
         await fill(pilot, "start-time", "11:00")
         await choose(pilot, "chair", "ada")
         warnings = text_of(screen, "#warnings")
-        assert "⚠ Ada Chair already chairs DEMO-F0 (Smith [/x]) at 10:00–11:30" in warnings
+        assert "⚠ Ada Chair already chairs CPC-261125-T0001 (Smith [/x]) at 10:00–11:30" in warnings
         await fill(pilot, "start-time", "11:30")
         assert "already chairs" not in text_of(screen, "#warnings")
+        assert not screen.query_one("#clash").display
         await fill(pilot, "start-time", "11:00")
-        # A clash is the clerk's call: it warns, it does not refuse.
+        assert screen.query_one("#clash").display  # the way to book anyway
+        # Saving the clash is refused beside the chair, naming the other conference.
+        before = conferences_in(booking_url)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert error_of(screen, "chair") == (
+            "Ada Chair already chairs CPC-261125-T0001 (Smith [/x]) at 10:00–11:30 that day: "
+            "choose another time, or book anyway with a reason"
+        )
+        assert conferences_in(booking_url) == before
+        # A clerk who means it says why, and the history keeps it.
+        await fill(pilot, "clash-reason", "Second room in the same building")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
+        assert conferences_in(booking_url) == before + 1
+        history = app.screen.query_one("#history", DataTable)
+        (booked,) = [
+            c for a, c in zip(column(history, 2), column(history, 4), strict=True) if a == "book"
+        ]
+        assert "clash_override: Second room in the same building" in booked
 
 
 async def test_a_late_booking_needs_a_reason(booking_url: str) -> None:

@@ -88,6 +88,72 @@ async def test_move_refuses_a_wrong_date_then_moves_and_keeps_the_old_one(
         desk.close()
 
 
+def warnings_on(pilot) -> str:  # type: ignore[no-untyped-def]
+    box = pilot.app.screen.query_one("#move-warnings", Static)
+    return str(box.render()) if box.display else ""
+
+
+async def test_move_warns_as_the_clerk_types_before_saving(sample_url: str) -> None:
+    """The Move dialog gives the booking form's warnings, live: a Saturday, Christmas Day
+    (after the deadline, 07/12/2026, too), and nothing for an ordinary weekday."""
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_todays_first(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MoveDialog)
+        assert warnings_on(pilot) == ""
+        await retype(pilot, "28/11/2026")
+        await settle(pilot)
+        assert warnings_on(pilot) == "⚠ Saturday 28 November 2026 is at the weekend"
+        await retype(pilot, "25/12/2026")
+        await settle(pilot)
+        shown = warnings_on(pilot)
+        assert "⚠ Friday 25 December 2026 is after the deadline (07/12/2026)" in shown
+        assert "⚠ Friday 25 December 2026 is a bank holiday (Christmas Day)" in shown
+        await retype(pilot, "26/11/2026")
+        await settle(pilot)
+        assert warnings_on(pilot) == ""
+        # Nothing is saved by looking.
+        desk = Desk.open(sample_url, "check")
+        assert conference_record(desk, record.conference_id).date == date(2026, 11, 25)
+        desk.close()
+
+
+async def test_a_move_onto_the_chairs_other_conference_needs_a_reason(sample_url: str) -> None:
+    """Ada chairs the second of today's conferences at 14:00: moving the first to 14:30 shows
+    the clash and the field for a reason; saving without one is refused beside it."""
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_todays_first(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        clash = app.screen.query_one("#clash")
+        assert not clash.display
+        await pilot.press("tab")
+        await retype(pilot, "14:30")
+        await settle(pilot)
+        assert "⚠ Ada Chair already chairs CPC-261125-T0002" in warnings_on(pilot)
+        assert "at 14:00–15:30" in warnings_on(pilot)
+        assert clash.display
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MoveDialog)
+        assert "choose another time, or book anyway with a reason" in error(pilot, "chair")
+        await pilot.press("tab", "tab", *"Second room, same building", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        desk = Desk.open(sample_url, "check")
+        moved = conference_record(desk, record.conference_id)
+        desk.close()
+        assert str(moved.start_time) == "14:30:00"
+        history = app.screen.query_one("#history", DataTable)
+        moves = [
+            c for a, c in zip(column(history, 2), column(history, 4), strict=True) if a == "move"
+        ]
+        assert moves and "clash_override: Second room, same building" in moves[0]
+
+
 async def test_cancel_needs_a_reason(sample_url: str) -> None:
     app = SIUApp(sample_url, user="tester")
     async with app.run_test(size=SIZE) as pilot:
