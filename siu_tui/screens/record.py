@@ -136,6 +136,13 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
             id="record-challenge",
         ),
         Binding(
+            "c",
+            "edit_child",
+            "Child",
+            tooltip="Change the highlighted child's details, or record a baby's birth",
+            id="record-edit-child",
+        ),
+        Binding(
             "f",
             "refer_by_hand",
             "Refer",
@@ -231,6 +238,24 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
         tab = self.query_one(AdvocacyTab)
         tab.query_one(DataTable).focus()
         tab.action_refer()
+
+    def action_edit_child(self) -> None:
+        """The highlighted child on the Children tab (the first, from any other tab)."""
+        if self.record is None or not self.record.children:
+            return
+        tabs = self.query_one(TabbedContent)
+        table = self.query_one("#children", DataTable)
+        child = self.record.children[0]
+        if tabs.active == "tab-children" and 0 <= table.cursor_row < len(self.record.children):
+            child = self.record.children[table.cursor_row]
+        tabs.active = "tab-children"
+        from siu_tui.screens.record_child import EditChildModal
+
+        self.app.push_screen(EditChildModal(child), self._child_changed)
+
+    def _child_changed(self, child_id: str | None) -> None:
+        if child_id:
+            self.load()
 
     # -- changes -----------------------------------------------------------------------------
 
