@@ -14,6 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from siu_tui.clock import today
+from siu_tui.domain.held import not_yet_held
 from siu_tui.screens.base import SIUScreen
 from siu_tui.screens.record_actions import (
     CancelDialog,
@@ -283,6 +285,9 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
 
     def action_held(self) -> None:
         if record := self._booked():
+            if too_soon := not_yet_held(record.date, today()):
+                self.notify(f"{too_soon}.", severity="warning", markup=False)
+                return
             self.app.push_screen(HeldDialog(record), self._held)
 
     def action_stand_down(self) -> None:
