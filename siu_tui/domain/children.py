@@ -10,6 +10,7 @@ the same dates with the same words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from siu_tui.domain.dates import format_date
@@ -19,11 +20,17 @@ DATE_OF_BIRTH = "date_of_birth"
 EXPECTED = "expected_date_of_birth"
 
 
-def born_after_today(date_of_birth: date | None, today: date) -> str | None:
+Show = Callable[[date], str]
+"""How a date is written in a message: DD/MM/YYYY in forms, ISO in an import's report."""
+
+
+def born_after_today(
+    date_of_birth: date | None, today: date, show: Show = format_date
+) -> str | None:
     """Why a date of birth cannot be true, or None: today itself is allowed."""
     if date_of_birth is not None and date_of_birth > today:
         return (
-            f"{format_date(date_of_birth)} is after today: a child not yet born has an "
+            f"{show(date_of_birth)} is after today: a child not yet born has an "
             "expected date of birth instead"
         )
     return None
@@ -39,13 +46,14 @@ def check_birth_dates(
     expected_date_of_birth: date | None,
     today: date,
     rules: Rules = DEFAULT_RULES,
+    show: Show = format_date,
 ) -> dict[str, str]:
     """Every problem with a child's two birth dates, keyed by the field to show it beside;
     empty when they can be true."""
     errors: dict[str, str] = {}
     if date_of_birth is None and expected_date_of_birth is None:
         errors[DATE_OF_BIRTH] = "Enter a date of birth or an expected date of birth"
-    if problem := born_after_today(date_of_birth, today):
+    if problem := born_after_today(date_of_birth, today, show):
         errors[DATE_OF_BIRTH] = problem
     if date_of_birth is not None and expected_date_of_birth is not None:
         errors[EXPECTED] = (
@@ -56,7 +64,7 @@ def check_birth_dates(
     ):
         weeks = rules.expected_birth_past_weeks
         errors[EXPECTED] = (
-            f"{format_date(expected_date_of_birth)} is more than {weeks} week"
+            f"{show(expected_date_of_birth)} is more than {weeks} week"
             f"{'' if weeks == 1 else 's'} ago: enter the date of birth instead"
         )
     return errors

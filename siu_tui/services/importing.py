@@ -45,6 +45,7 @@ from siu_tui.domain.importing import (
     PlanChange,
     PreviousHeld,
     RowError,
+    check_children,
     check_conferences,
     check_history,
     latest_rows,
@@ -280,6 +281,7 @@ def import_history(
     # missing row would only cause knock-on complaints about the rows around it.
     unreadable = {e.line for e in errors}
     doubtful = {r.child_ref for r in rows if r.line in unreadable}
+    errors += check_children([r for r in rows if r.child_ref not in doubtful], today, desk.rules)
     with desk.store.write() as session:
         conn = session.connection()
         if progress is not None:
