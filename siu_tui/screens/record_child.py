@@ -29,7 +29,8 @@ class EditChildModal(AddChildModal):
         self.child = child
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # Textual runs the booking dialog's own on_mount after this one (it focuses the
+        # first name), so the focus below waits for the first refresh.
         child = self.child
         unborn = child.date_of_birth is None
         title = f"Record the birth of {child.name}" if unborn else f"{child.name}'s details"
@@ -45,7 +46,7 @@ class EditChildModal(AddChildModal):
         reference.value = child.case_reference
         reference.disabled = True
         # A birth is what is usually recorded here: start at the date of birth.
-        self.query_one("#child-dob" if unborn else "#child-first").focus()
+        self.call_after_refresh(self.query_one("#child-dob" if unborn else "#child-first").focus)
 
     @work(thread=True, exclusive=True, group="child-save", exit_on_error=False)
     def save(self, case_reference: str, first: str, last: str, details: dict[str, Any]) -> None:

@@ -186,7 +186,7 @@ def _births_to_record(session: Session, today: date) -> tuple[list[AttentionItem
             "Record the birth",
             expected,
             family,
-            f"{first} {last} was due {expected:%d/%m/%Y}: c on the record",
+            f"{first} {last} · press c on the record",
             conference_id,
         )
         for first, last, expected, family, conference_id in session.exec(
