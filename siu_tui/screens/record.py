@@ -138,9 +138,9 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
             id="record-challenge",
         ),
         Binding(
-            "c",
+            "e",
             "edit_child",
-            "Child",
+            "Edit child",
             tooltip="Change the highlighted child's details, or record a baby's birth",
             id="record-edit-child",
         ),
@@ -218,6 +218,15 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
         status = self.record.status if self.record is not None else None
         if action in ("move", "chair", "cancel_conference", "held", "stand_down", "refer_by_hand"):
             return status in (None, "booked")
+        if action == "edit_child":
+            # The Children tab's own key: the other tabs use e for their own edits.
+            tabs = self.query("#record-tabs")
+            return bool(
+                self.record is not None
+                and self.record.children
+                and tabs
+                and tabs.first(TabbedContent).active == "tab-children"
+            )
         if action == "rebook":
             return (
                 status == "stood_down"
@@ -242,15 +251,12 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
         tab.action_refer()
 
     def action_edit_child(self) -> None:
-        """The highlighted child on the Children tab (the first, from any other tab)."""
+        """The highlighted child on the Children tab."""
         if self.record is None or not self.record.children:
             return
-        tabs = self.query_one(TabbedContent)
         table = self.query_one("#children", DataTable)
-        child = self.record.children[0]
-        if tabs.active == "tab-children" and 0 <= table.cursor_row < len(self.record.children):
-            child = self.record.children[table.cursor_row]
-        tabs.active = "tab-children"
+        row = min(max(table.cursor_row, 0), len(self.record.children) - 1)
+        child = self.record.children[row]
         from siu_tui.screens.record_child import EditChildModal
 
         self.app.push_screen(EditChildModal(child), self._child_changed)

@@ -163,7 +163,7 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
 def _births_to_record(session: Session, today: date) -> tuple[list[AttentionItem], int]:
     """Unborn children whose expected date has passed (``domain.children.birth_overdue``):
     the birth is to be recorded, or every report counts the baby as unborn for ever. Each
-    opens the child's latest conference, where ``c`` records the birth. Few children are
+    opens the child's latest conference, where ``e`` records the birth. Few children are
     unborn, and the date of birth is indexed, so this stays cheap on any database."""
     latest = (
         select(ConferenceChild.conference_id)
@@ -186,7 +186,7 @@ def _births_to_record(session: Session, today: date) -> tuple[list[AttentionItem
             "Record the birth",
             expected,
             family,
-            f"{first} {last} · press c on the record",
+            f"{first} {last} · press e on the record",
             conference_id,
         )
         for first, last, expected, family, conference_id in session.exec(

@@ -50,15 +50,15 @@ def test_a_baby_past_its_expected_date_is_flagged_until_the_birth_is_recorded(
             "Record the birth",
             date(2026, 11, 24),
             "Smith",
-            "Unborn Smith · press c on the record",
+            "Unborn Smith · press e on the record",
             conference,
         )
     ]
     # The next day the baby due today is flagged too (no conference: nothing to open).
     clock.set_today(date(2026, 11, 26))
     assert [(b[3], b[4]) for b in births(desk)] == [
-        ("Unborn Smith · press c on the record", conference),
-        ("Baby Smith · press c on the record", None),
+        ("Unborn Smith · press e on the record", conference),
+        ("Baby Smith · press e on the record", None),
     ]
     clock.set_today(TODAY)
     update_child(desk, due_yesterday, "Dora", "Smith", date_of_birth=date(2026, 11, 23), sex="F")

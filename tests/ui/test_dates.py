@@ -97,11 +97,11 @@ async def test_home_flags_the_birth_and_the_record_refuses_dates_that_cannot_be_
             "Record the birth",
             "20/11/2026",
             "Quillfeather",
-            "Unborn Quillfeather · press c on the record",
+            "Unborn Quillfeather · press e on the record",
         ]
         record = await open_from_attention(pilot)
         assert record.record is not None and record.record.date == date(2026, 12, 3)
-        await pilot.press("c")
+        await pilot.press("e")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, EditChildModal)
@@ -111,8 +111,7 @@ async def test_home_flags_the_birth_and_the_record_refuses_dates_that_cannot_be_
         await settle(pilot)
         assert isinstance(app.screen, EditChildModal)
         assert field_error(dialog, "child-dob") == (
-            "26/11/2026 is after today: a child not yet born has an expected date of birth "
-            "instead"
+            "26/11/2026 is after today: a child not yet born has an expected date of birth instead"
         )
         # Born on Monday, but the expected date is still there: refused beside it.
         await fill(pilot, "child-dob", "23/11/2026")
