@@ -140,7 +140,7 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
         Binding(
             "e",
             "edit_child",
-            "Edit child",
+            "Child",
             tooltip="Change the highlighted child's details, or record a baby's birth",
             id="record-edit-child",
         ),
