@@ -111,7 +111,7 @@ def write_history(out: TextIO, rows: int, seed: int = 9) -> int:
                         "child_ref": kid["child_ref"],
                         "child_name": kid["child_name"],
                         "date_of_birth": "" if unborn else born.isoformat(),
-                        "expected_date_of_birth": due.isoformat() if due else "",
+                        "expected_date_of_birth": due.isoformat() if due and unborn else "",
                         "gender": "unknown" if unborn else kid["gender"],
                         "ethnicity": kid["ethnicity"],
                         "decision": decision,

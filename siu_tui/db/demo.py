@@ -801,7 +801,11 @@ class _Generator:
             n_kids -= 1
             edd = start + timedelta(weeks=self.between(3, 20))
             born = edd + timedelta(days=self.between(-14, 10))
-            self.kid(fam, surname, born if born <= self.today else None, ethnicity, edd)
+            # A child has a date of birth or an expected one, never both (domain.children).
+            if born <= self.today:
+                self.kid(fam, surname, born, ethnicity, None)
+            else:
+                self.kid(fam, surname, None, ethnicity, edd)
         for _ in range(n_kids):
             years = self.draw(self.w_child_age)
             dob = start - timedelta(days=365 * years + self.between(20, 360))

@@ -18,6 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TypeVar
 
+from siu_tui.domain.children import born_after_today, check_birth_dates
 from siu_tui.domain.codes import (
     ETHNICITIES,
     AbuseCategory,
@@ -27,6 +28,7 @@ from siu_tui.domain.codes import (
     Reason,
 )
 from siu_tui.domain.references import CASE_REFERENCE_MAX
+from siu_tui.domain.settings import DEFAULT_RULES, Rules
 
 COLUMNS: tuple[str, ...] = (
     "conference_ref",
@@ -331,8 +333,8 @@ def parse_row(line: int, values: Mapping[str, str], today: date) -> ImportRow | 
     elif len(first_name) > NAME_MAX or len(last_name) > NAME_MAX:
         fail("child_name", f"a first or last name is longer than {NAME_MAX} characters")
     born = a_date("date_of_birth")
-    if born is not None and born > today:
-        fail("date_of_birth", f"{born.isoformat()} is after today (leave it empty if unborn)")
+    if problem := born_after_today(born, today, date.isoformat):
+        fail("date_of_birth", problem)
     expected = a_date("expected_date_of_birth")
     text = cell("gender")
     sex = GENDERS.get(text.lower())
@@ -643,6 +645,23 @@ def _walk(child_ref: str, rows: list[ImportRow], record: ChildOnRecord, history:
             if decision is Decision.END:
                 open_since, open_line, open_on_record = None, None, False
         previous, previous_line = PreviousHeld(day, row.conference_type), row.line
+
+
+def check_children(
+    rows: Iterable[ImportRow], today: date, rules: Rules = DEFAULT_RULES
+) -> list[RowError]:
+    """Each child's birth dates as their latest row gives them (what is kept, see
+    ``latest_rows``), checked as every child is (``domain.children``): a date of birth or an
+    expected date, not both, and an expected date not long past. An earlier row's expected
+    date is history: the baby was unborn at that conference."""
+    errors = [
+        RowError(row.line, column, message)
+        for row in latest_rows(rows).values()
+        for column, message in check_birth_dates(
+            row.date_of_birth, row.expected_date_of_birth, today, rules, date.isoformat
+        ).items()
+    ]
+    return sorted(errors, key=lambda e: e.line)
 
 
 def latest_rows(rows: Iterable[ImportRow]) -> dict[str, ImportRow]:

@@ -174,10 +174,14 @@ def describe_receipt(
     received: date | None, deadline: date, conference_date: date, today: date
 ) -> Receipt:
     """Classify a receipt live (``timescales.classify_receipt``) and say what it means today:
-    before the conference a missing report is "due in N working days" or "N overdue"."""
-    timeliness = classify_receipt(received, deadline, conference_date)
+    before the conference a missing report is "due in N working days" or "N overdue". A
+    receipt dated after today has not happened: it is classed as not received and says so."""
+    future = received is not None and received > today
+    timeliness = classify_receipt(None if future else received, deadline, conference_date)
     overdue = False
-    if received is not None:
+    if future:
+        text = f"{format_date(received)} is after today: it cannot have arrived yet"
+    elif received is not None:
         text = f"{timeliness.label} (received {format_date(received)})"
     elif today > conference_date:
         text = timeliness.label

@@ -22,6 +22,7 @@ class Rules:
     first_review_months: int = 3
     subsequent_review_months: int = 6
     pre_birth_warn_weeks_before_edd: int = 12
+    expected_birth_past_weeks: int = 10
     first_review_after_birth_working_days: int = 10
     reconvene_rebook_working_days: int = 10
     report_parents_initial_working_days: int = 2
@@ -69,6 +70,7 @@ RULE_LABELS: dict[str, str] = {
     "first_review_months": "1st review within (months)",
     "subsequent_review_months": "Subsequent reviews within (months)",
     "pre_birth_warn_weeks_before_edd": "Pre-birth: warn if later than (weeks before due date)",
+    "expected_birth_past_weeks": "Unborn: expected date of birth no more than (weeks ago)",
     "first_review_after_birth_working_days": (
         "1st review after pre-birth: no later than (working days after birth)"
     ),

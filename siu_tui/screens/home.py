@@ -1,8 +1,9 @@
 """The home screen: what a clerk needs at nine in the morning.
 
 Today's conferences, the rest of the week, and what needs attention (conferences booked past
-their deadline, stood-down ones not re-booked, minutes and challenge responses overdue, e-mail
-that could not be sent). Everything is loaded in a worker; the screen is drawn at once.
+their deadline, stood-down ones not re-booked, minutes and challenge responses overdue, babies
+past their expected date whose birth is to be recorded, e-mail that could not be sent).
+Everything is loaded in a worker; the screen is drawn at once.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from siu_tui.clock import today
+from siu_tui.domain.held import not_yet_held
 from siu_tui.screens.base import SIUScreen
 from siu_tui.screens.record_actions import (
     CancelDialog,
@@ -136,6 +138,13 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
             id="record-challenge",
         ),
         Binding(
+            "e",
+            "edit_child",
+            "Child",
+            tooltip="Change the highlighted child's details, or record a baby's birth",
+            id="record-edit-child",
+        ),
+        Binding(
             "f",
             "refer_by_hand",
             "Refer",
@@ -209,6 +218,15 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
         status = self.record.status if self.record is not None else None
         if action in ("move", "chair", "cancel_conference", "held", "stand_down", "refer_by_hand"):
             return status in (None, "booked")
+        if action == "edit_child":
+            # The Children tab's own key: the other tabs use e for their own edits.
+            tabs = self.query("#record-tabs")
+            return bool(
+                self.record is not None
+                and self.record.children
+                and tabs
+                and tabs.first(TabbedContent).active == "tab-children"
+            )
         if action == "rebook":
             return (
                 status == "stood_down"
@@ -231,6 +249,21 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
         tab = self.query_one(AdvocacyTab)
         tab.query_one(DataTable).focus()
         tab.action_refer()
+
+    def action_edit_child(self) -> None:
+        """The highlighted child on the Children tab."""
+        if self.record is None or not self.record.children:
+            return
+        table = self.query_one("#children", DataTable)
+        row = min(max(table.cursor_row, 0), len(self.record.children) - 1)
+        child = self.record.children[row]
+        from siu_tui.screens.record_child import EditChildModal
+
+        self.app.push_screen(EditChildModal(child), self._child_changed)
+
+    def _child_changed(self, child_id: str | None) -> None:
+        if child_id:
+            self.load()
 
     # -- changes -----------------------------------------------------------------------------
 
@@ -258,6 +291,9 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
 
     def action_held(self) -> None:
         if record := self._booked():
+            if too_soon := not_yet_held(record.date, today()):
+                self.notify(f"{too_soon}.", severity="warning", markup=False)
+                return
             self.app.push_screen(HeldDialog(record), self._held)
 
     def action_stand_down(self) -> None:

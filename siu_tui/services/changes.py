@@ -24,6 +24,7 @@ from siu_tui.db.models import (
 )
 from siu_tui.domain.codes import AbuseCategory, ConferenceStatus, ConferenceType, Decision, Reason
 from siu_tui.domain.dates import format_date
+from siu_tui.domain.held import not_yet_held
 from siu_tui.domain.timescales import birth_since, conference_deadline, is_late
 from siu_tui.domain.workingdays import working_days_between
 from siu_tui.services import advocacy, audit, invites
@@ -467,11 +468,8 @@ def mark_held(
     with desk.store.write() as session:
         conference = _load_booked(session, conference_id, "marked held")
         ctype = ConferenceType(conference.type)
-        if conference.date > clock.today():
-            raise ValidationError.single(
-                "date",
-                f"The conference is on {format_date(conference.date)}: it has not happened yet",
-            )
+        if too_soon := not_yet_held(conference.date, clock.today()):
+            raise ValidationError.single("date", too_soon)
         links = {
             link.child_id: link
             for link in session.exec(

@@ -15,7 +15,9 @@ from sqlmodel import Session, col, select
 
 from siu_tui.db.models import (
     Challenge,
+    Child,
     Conference,
+    ConferenceChild,
     Family,
     Minutes,
     OutboxMessage,
@@ -143,6 +145,10 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
             AttentionItem("Challenge response overdue", due, family, f"Due {due:%d/%m/%Y}", cid)
         )
 
+    births, births_total = _births_to_record(session, today)
+    items += births
+    total += births_total
+
     failed = session.exec(
         select(func.count()).where(OutboxMessage.state == OutboxState.FAILED.value)
     ).one()
@@ -151,6 +157,42 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
         items.append(
             AttentionItem("E-mail not sent", today, "", f"{failed} message(s) failed", None)
         )
+    return items, total
+
+
+def _births_to_record(session: Session, today: date) -> tuple[list[AttentionItem], int]:
+    """Unborn children whose expected date has passed (``domain.children.birth_overdue``):
+    the birth is to be recorded, or every report counts the baby as unborn for ever. Each
+    opens the child's latest conference, where ``e`` records the birth. Few children are
+    unborn, and the date of birth is indexed, so this stays cheap on any database."""
+    latest = (
+        select(ConferenceChild.conference_id)
+        .join(Conference, col(Conference.id) == ConferenceChild.conference_id)
+        .where(ConferenceChild.child_id == Child.id)
+        .order_by(col(Conference.date).desc(), col(Conference.start_time).desc())
+        .limit(1)
+        .correlate(Child)
+        .scalar_subquery()
+    )
+    due = (
+        select(Child.first_name, Child.last_name, Child.expected_date_of_birth, Family.name, latest)
+        .join(Family, col(Family.id) == Child.family_id)
+        .where(col(Child.date_of_birth).is_(None))
+        .where(col(Child.expected_date_of_birth) < today)
+    )
+    total = session.exec(select(func.count()).select_from(due.subquery())).one()
+    items = [
+        AttentionItem(
+            "Record the birth",
+            expected,
+            family,
+            f"{first} {last} · press e on the record",
+            conference_id,
+        )
+        for first, last, expected, family, conference_id in session.exec(
+            due.order_by(col(Child.expected_date_of_birth)).limit(ATTENTION_LIMIT)
+        )
+    ]
     return items, total
 
 

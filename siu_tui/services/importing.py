@@ -48,6 +48,7 @@ from siu_tui.domain.importing import (
     PreviousHeld,
     Problems,
     RowError,
+    check_children,
     check_conferences,
     check_history,
     latest_rows,
@@ -331,6 +332,9 @@ def _import_history(
     clashes = check_conferences(rows)
     problems.extend(clashes)
     doubtful = {r.child_ref for r in rows if r.line in {e.line for e in clashes}}
+    problems.extend(
+        check_children([r for r in rows if r.child_ref not in doubtful], today, desk.rules)
+    )
     if progress is not None:
         progress("Checking", 0, count)
     with desk.store.read() as session:

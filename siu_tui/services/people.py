@@ -7,12 +7,15 @@ from datetime import date
 
 from sqlmodel import col, select
 
+from siu_tui import clock
 from siu_tui.db.models import Child, Family, Staff
+from siu_tui.db.periods import copy_child_details
+from siu_tui.domain.children import check_birth_dates
 from siu_tui.domain.codes import ETHNICITIES, Role, Sex
 from siu_tui.domain.references import normalise_case_reference, validate_email
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
-from siu_tui.services.errors import ValidationError
+from siu_tui.services.errors import NotFound, ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,36 @@ def create_family(
         return family.id
 
 
+def _check_child(
+    desk: Desk,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+    expected_date_of_birth: date | None,
+    sex: str,
+    ethnicity: str | None,
+    errors: dict[str, str],
+) -> tuple[str, str | None]:
+    """The child's details checked as the census records them (the birth dates by
+    ``domain.children``); returns the sex and ethnicity codes to store."""
+    if not first_name.strip():
+        errors["first_name"] = "Enter a first name (or 'Unborn')"
+    if not last_name.strip():
+        errors["last_name"] = "Enter a last name"
+    errors.update(
+        check_birth_dates(date_of_birth, expected_date_of_birth, clock.today(), desk.rules)
+    )
+    try:
+        sex = Sex.parse(sex).value
+    except ValueError as exc:
+        errors["sex"] = str(exc)
+    if date_of_birth is None and sex != "U":
+        errors["sex"] = "An unborn child's sex is recorded as U (unknown)"
+    if ethnicity and ethnicity.strip().upper() not in ETHNICITIES:
+        errors["ethnicity"] = f"{ethnicity!r} is not a DfE ethnicity code"
+    return sex, ethnicity.strip().upper() if ethnicity else None
+
+
 def add_child(
     desk: Desk,
     family_id: str,
@@ -122,20 +155,9 @@ def add_child(
         case_reference = normalise_case_reference(case_reference)
     except ValueError as exc:
         errors["case_reference"] = str(exc)
-    if not first_name.strip():
-        errors["first_name"] = "Enter a first name (or 'Unborn')"
-    if not last_name.strip():
-        errors["last_name"] = "Enter a last name"
-    if date_of_birth is None and expected_date_of_birth is None:
-        errors["date_of_birth"] = "Enter a date of birth or an expected date of birth"
-    try:
-        sex = Sex.parse(sex).value
-    except ValueError as exc:
-        errors["sex"] = str(exc)
-    if date_of_birth is None and sex != "U":
-        errors["sex"] = "An unborn child's sex is recorded as U (unknown)"
-    if ethnicity and ethnicity.strip().upper() not in ETHNICITIES:
-        errors["ethnicity"] = f"{ethnicity!r} is not a DfE ethnicity code"
+    sex, ethnicity = _check_child(
+        desk, first_name, last_name, date_of_birth, expected_date_of_birth, sex, ethnicity, errors
+    )
     if errors:
         raise ValidationError(errors)
     with desk.store.write() as session:
@@ -153,8 +175,49 @@ def add_child(
             date_of_birth=date_of_birth,
             expected_date_of_birth=expected_date_of_birth,
             sex=sex,
-            ethnicity=ethnicity.strip().upper() if ethnicity else None,
+            ethnicity=ethnicity,
         )
         session.add(child)
         audit.record(session, desk.actor, "create", child)
         return child.id
+
+
+def update_child(
+    desk: Desk,
+    child_id: str,
+    first_name: str,
+    last_name: str,
+    *,
+    date_of_birth: date | None = None,
+    expected_date_of_birth: date | None = None,
+    sex: str = "U",
+    ethnicity: str | None = None,
+) -> bool:
+    """Change a child's details, most often to record the birth of a baby (the date of
+    birth in place of the expected date, the sex, the name). The case reference stays: other
+    systems know the child by it. Returns False when nothing changed (nothing is written)."""
+    errors: dict[str, str] = {}
+    sex, ethnicity = _check_child(
+        desk, first_name, last_name, date_of_birth, expected_date_of_birth, sex, ethnicity, errors
+    )
+    if errors:
+        raise ValidationError(errors)
+    with desk.store.write() as session:
+        child = session.get(Child, child_id)
+        if child is None:
+            raise NotFound("That child is no longer on record")
+        before = audit.snapshot(child)
+        child.first_name = first_name.strip()
+        child.last_name = last_name.strip()
+        child.date_of_birth = date_of_birth
+        child.expected_date_of_birth = expected_date_of_birth
+        child.sex = sex
+        child.ethnicity = ethnicity
+        if audit.snapshot(child) == before:
+            return False
+        session.add(child)
+        audit.record(session, desk.actor, "update", child, before=before)
+        # The report counts children on a plan from the plan periods' copy of these details.
+        session.flush()
+        copy_child_details(session.connection(), [child.id])
+        return True

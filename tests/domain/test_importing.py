@@ -16,6 +16,7 @@ from siu_tui.domain.importing import (
     ImportRow,
     PreviousHeld,
     RowError,
+    check_children,
     check_conferences,
     check_history,
     latest_rows,
@@ -552,6 +553,23 @@ def test_a_child_s_details_come_from_the_latest_row() -> None:
     latest = latest_rows([born, unborn])
     assert latest["C1"] is born
     assert (born.date_of_birth, born.sex, born.first_name) == (date(2014, 4, 28), "M", "Test")
+
+
+def test_birth_dates_are_checked_on_each_child_s_latest_row() -> None:
+    """The pre-birth row's expected date (long past) is history; the row the child's details
+    are kept from is checked like any child's (``domain.children``)."""
+    unborn = row(2, conference_type="initial_pre_birth", date_of_birth="", gender="unknown",
+                 expected_date_of_birth="2014-05-01", child_name="Baby Child-One")  # fmt: skip
+    born = review(3, "2014-06-01", date_of_birth="2014-04-28", gender="male")
+    assert check_children([unborn, born], TODAY) == []
+    assert [str(e) for e in check_children([unborn], TODAY)] == [
+        "line 2: expected_date_of_birth: 2014-05-01 is more than 10 weeks ago: enter the date "
+        "of birth instead"
+    ]
+    both = review(3, "2014-06-01", date_of_birth="2014-04-28", expected_date_of_birth="2014-05-01")
+    assert [(e.line, e.column) for e in check_children([unborn, both], TODAY)] == [
+        (3, "expected_date_of_birth")
+    ]
 
 
 def test_rows_of_one_day_follow_the_file() -> None:

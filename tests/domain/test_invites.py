@@ -246,6 +246,31 @@ def test_a_missing_report_says_how_long_is_left(today: date, text: str, overdue:
     assert receipt.timeliness is ReportTimeliness.NOT_RECEIVED
 
 
+@pytest.mark.parametrize(
+    ("received", "text", "timeliness"),
+    [
+        (date(2026, 11, 25), "On time (received 25/11/2026)", ReportTimeliness.ON_TIME),
+        (
+            date(2026, 11, 26),
+            "26/11/2026 is after today: it cannot have arrived yet",
+            ReportTimeliness.NOT_RECEIVED,
+        ),
+        (
+            CONF,
+            "02/12/2026 is after today: it cannot have arrived yet",
+            ReportTimeliness.NOT_RECEIVED,
+        ),
+    ],
+)
+def test_a_receipt_dated_after_today_is_not_classed_on_time(
+    received: date, text: str, timeliness: ReportTimeliness
+) -> None:
+    """Typed in the dialog before saving: tomorrow is before the deadline, but it has not
+    happened, so it is not "On time"."""
+    receipt = describe_receipt(received, date(2026, 11, 30), CONF, date(2026, 11, 25))
+    assert (receipt.text, receipt.timeliness) == (text, timeliness)
+
+
 def test_sw_report_overdue_only_after_a_deadline_day() -> None:
     # Initial on 2/12: parents due 30/11, chair due 1/12.
     assert not sw_report_overdue("initial", CONF, None, None, date(2026, 11, 30))

@@ -13,6 +13,7 @@ EXPECTED_DEFAULTS = {
     "first_review_months": 3,
     "subsequent_review_months": 6,
     "pre_birth_warn_weeks_before_edd": 12,
+    "expected_birth_past_weeks": 10,
     "first_review_after_birth_working_days": 10,
     "reconvene_rebook_working_days": 10,
     "report_parents_initial_working_days": 2,

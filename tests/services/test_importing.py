@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import SQLModel, col, select
 
+from siu_tui import clock
 from siu_tui.db.models import (
     AdvocacyReferral,
     AuditEvent,
@@ -169,13 +170,13 @@ def test_a_baby_born_after_a_pre_birth_conference(desk: Desk) -> None:
                 expected_date_of_birth="2014-06-20", ethnicity="", cats="physical"),
         review("P2", "BABY1", "2014-07-10", child_name="Test Child-One",
                date_of_birth="2014-06-24", gender="female", ethnicity="BAFR",
-               expected_date_of_birth="2014-06-20", cats="physical"),
+               cats="physical"),
     )  # fmt: skip
     import_history(desk, text)
     child = one(desk, Child, case_reference="BABY1")
     assert (child.first_name, child.last_name) == ("Test", "Child-One")
     assert (child.date_of_birth, child.sex, child.ethnicity) == (date(2014, 6, 24), "F", "BAFR")
-    assert child.expected_date_of_birth == date(2014, 6, 20)
+    assert child.expected_date_of_birth is None  # born: the date of birth only
     # 10 working days after the birth (24 June) is 8 July, before 3 months (6 August).
     first_review = one(desk, Conference, reference="P2")
     assert first_review.deadline == date(2014, 7, 8)
@@ -463,10 +464,56 @@ def test_plan_periods_follow_the_history_across_two_files(desk: Desk) -> None:
     assert figures["Q4"]["multiple"] == 1  # 31 March 2015: both, from January
 
 
+def test_a_child_s_birth_dates_that_cannot_be_true_refuse_the_file(
+    desk: Desk, count_rows: Callable[[], Counts]
+) -> None:
+    """Checked as the booking form and the child's edit check them, on the row each child's
+    details are kept from: a baby still unborn in its latest row, due in 2014, has long been
+    born; a child born and expected both; a birth after today (on any row)."""
+    before = count_rows()
+    text = csv_text(
+        initial("P1", "BABY1", "2014-05-06", conference_type="initial_pre_birth",
+                date_of_birth="", gender="unknown", expected_date_of_birth="2014-06-20",
+                ethnicity="", cats="physical"),
+        initial("P2", "BABY2", "2014-05-06", conference_type="initial_pre_birth",
+                date_of_birth="", gender="unknown", expected_date_of_birth="2014-06-20",
+                ethnicity="", cats="physical"),
+        review("P3", "BABY2", "2014-07-10", date_of_birth="2014-06-24",
+               expected_date_of_birth="2014-06-20", cats="physical"),
+        initial("P4", "K9", "2026-11-02", date_of_birth="2026-11-26"),
+    )  # fmt: skip
+    with pytest.raises(ImportRefused) as refused:
+        import_history(desk, text)
+    assert refused.value.problems == (
+        "line 2: expected_date_of_birth: 2014-06-20 is more than 10 weeks ago: enter the date "
+        "of birth instead",
+        "line 4: expected_date_of_birth: A child who has been born has a date of birth only: "
+        "clear the expected date",
+        "line 5: date_of_birth: 2026-11-26 is after today: a child not yet born has an expected "
+        "date of birth instead",
+    )
+    assert count_rows() == before
+
+
+def test_a_baby_due_within_the_setting_s_weeks_is_imported_unborn(desk: Desk) -> None:
+    import_history(
+        desk,
+        csv_text(
+            initial("P1", "BABY1", "2026-11-02", conference_type="initial_pre_birth",
+                    date_of_birth="", gender="unknown", expected_date_of_birth="2026-09-16",
+                    ethnicity="", cats="physical", trigger="2026-10-20"),
+        ),
+    )  # fmt: skip
+    child = one(desk, Child, case_reference="BABY1")
+    assert (child.date_of_birth, child.expected_date_of_birth) == (None, date(2026, 9, 16))
+
+
 def test_a_birth_in_a_later_file_reaches_the_periods_on_record(desk: Desk) -> None:
     """A baby on a plan from a pre-birth conference in one file, born in the next: the
     quarter-end figures count the baby by age and ethnic group from the birth, including in
-    the period the first file made."""
+    the period the first file made. The first file is imported in May 2014, while the baby
+    is still due (an expected date long past is refused: see below)."""
+    clock.set_today(date(2014, 5, 20))
     import_history(
         desk,
         csv_text(
@@ -475,11 +522,12 @@ def test_a_birth_in_a_later_file_reaches_the_periods_on_record(desk: Desk) -> No
                     ethnicity="", cats="physical"),
         ),
     )  # fmt: skip
+    clock.set_today(date(2026, 11, 25))
     import_history(
         desk,
         csv_text(
             review("P2", "BABY1", "2014-07-10", date_of_birth="2014-06-24", ethnicity="BAFR",
-                   expected_date_of_birth="2014-06-20", cats="physical"),
+                   cats="physical"),
         ),
     )  # fmt: skip
     with desk.store.read() as session:

@@ -236,7 +236,6 @@ def test_a_first_review_after_pre_birth_is_capped_by_the_baby_not_the_sibling(
         "Baby",
         "Smith",
         date_of_birth=date(2026, 11, 20),
-        expected_date_of_birth=date(2026, 11, 27),
         sex="M",
     )
     history_conference(

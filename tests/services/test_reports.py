@@ -128,6 +128,7 @@ def history(desk: Desk) -> Desk:
     cara = add_child(desk, jones, "CR2001", "Cara", "Jones", date_of_birth=date(2022, 1, 9),
                      sex="F", ethnicity="BAFR")  # fmt: skip
     brown = create_family(desk, "FAM-0003", "Brown")
+    h.on(date(2025, 9, 1))  # recorded while still expected (a due date long past is refused)
     baby = add_child(desk, brown, "CR3001", "Baby", "Brown",
                      expected_date_of_birth=date(2025, 12, 1))  # fmt: skip
     green = create_family(desk, "FAM-0004", "Green")
