@@ -16,10 +16,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from siu_tui.clock import today
 from siu_tui.screens.base import SIUScreen
+from siu_tui.widgets.footer import Footer
 from siu_tui.widgets.text import cell, cell_right
 
 if TYPE_CHECKING:
@@ -204,6 +205,7 @@ class HomeScreen(SIUScreen):
                 if table.display:
                     table.focus()
                     break
+        self.call_after_refresh(self.app.home_shown)  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
