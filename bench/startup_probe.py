@@ -7,9 +7,10 @@ itself adds: its models, its rules, and the home screen's queries).
 ``siu URL`` is SIU Desk on its home screen. Each prints two lines, seconds from process
 start: ``first`` at Textual's Ready event (the first frame is laid out), ``data`` once the
 start-up workers are done and their rows are on screen; and the process's CPU time at each
-(``first_cpu``, ``data_cpu``), which the other work on a shared machine disturbs less. The parent passes its clock
-(``BENCH_T0``, from time.time() just before starting the process), so the figures run from
-process start, and the process leaves at once rather than waiting for background threads.
+(``first_cpu``, ``data_cpu``), which the other work on a shared machine disturbs less. The
+parent passes its clock (``BENCH_T0``, from time.time() just before starting the process),
+so the figures run from process start, and the process leaves at once rather than waiting
+for background threads.
 """
 
 from __future__ import annotations
