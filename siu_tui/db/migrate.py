@@ -18,7 +18,7 @@ from siu_tui.clock import now
 from siu_tui.db.engine import Store
 from siu_tui.errors import DatabaseTooNew
 
-HEAD_REVISION = "0007_report_order"
+HEAD_REVISION = "0014_folded"
 """The newest migration; tests check it matches the scripts in migrations/versions."""
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
