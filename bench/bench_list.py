@@ -11,7 +11,7 @@ import sys
 import time
 from datetime import date
 
-SEARCHES = ("quillfeather", "robin", "DEMO0001", "01/03/2015", "zz")
+SEARCHES = ("quillfeather", "robin", "DEMO0001", "01/03/2015", "zz", "ZOË")
 
 
 def run(url: str, today: date) -> dict[str, float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,28 +23,31 @@ import siu_tui
 from siu_tui.commands import SIUCommands
 from siu_tui.config import current_user, default_database_url
 from siu_tui.errors import DatabaseUnusable, UserFacingError
-from siu_tui.screens.advocacy import AdvocacyScreen
-from siu_tui.screens.audit import AuditScreen
-from siu_tui.screens.challenges import ChallengesScreen
-from siu_tui.screens.conferences import ConferencesScreen
-from siu_tui.screens.help import HelpScreen
-from siu_tui.screens.home import HomeScreen
-from siu_tui.screens.outbox import OutboxScreen
-from siu_tui.screens.outstanding import OutstandingScreen
-from siu_tui.screens.reference import ReferenceScreen
-from siu_tui.screens.reports import ReportsScreen
-from siu_tui.screens.settings import SettingsScreen
-from siu_tui.screens.standdown import StoodDownScreen
-from siu_tui.screens.week import WeekScreen
 from siu_tui.sections import SECTIONS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.screen import Screen
+
     from siu_tui.screens.booking import Prefill
     from siu_tui.services.context import Desk
 
 
 class DeskUnavailable(UserFacingError):
     """The database could not be opened; the message says why, for the clerk."""
+
+
+def lazy_screen(module: str, name: str) -> Callable[[], Screen[Any]]:
+    """A section's screen, imported only when the clerk first opens it: importing all twelve
+    (and what they import) before the first frame made every start pay for all of them."""
+
+    def make() -> Screen[Any]:
+        screen: Screen[Any] = getattr(import_module(f"siu_tui.screens.{module}"), name)()
+        return screen
+
+    make.__qualname__ = name
+    return make
 
 
 class SIUApp(App[None]):
@@ -53,18 +57,18 @@ class SIUApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {SIUCommands}
     MODES: ClassVar[dict[str, Any]] = {
-        "home": HomeScreen,
-        "conferences": ConferencesScreen,
-        "standdown": StoodDownScreen,
-        "challenges": ChallengesScreen,
-        "advocacy": AdvocacyScreen,
-        "outbox": OutboxScreen,
-        "outstanding": OutstandingScreen,
-        "week": WeekScreen,
-        "reports": ReportsScreen,
-        "reference": ReferenceScreen,
-        "audit": AuditScreen,
-        "settings": SettingsScreen,
+        "home": lazy_screen("home", "HomeScreen"),
+        "conferences": lazy_screen("conferences", "ConferencesScreen"),
+        "standdown": lazy_screen("standdown", "StoodDownScreen"),
+        "challenges": lazy_screen("challenges", "ChallengesScreen"),
+        "advocacy": lazy_screen("advocacy", "AdvocacyScreen"),
+        "outbox": lazy_screen("outbox", "OutboxScreen"),
+        "outstanding": lazy_screen("outstanding", "OutstandingScreen"),
+        "week": lazy_screen("week", "WeekScreen"),
+        "reports": lazy_screen("reports", "ReportsScreen"),
+        "reference": lazy_screen("reference", "ReferenceScreen"),
+        "audit": lazy_screen("audit", "AuditScreen"),
+        "settings": lazy_screen("settings", "SettingsScreen"),
     }
     DEFAULT_MODE = "home"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,6 +94,9 @@ class SIUApp(App[None]):
         self._desk: Desk | None = None
         self._desk_error: str | None = None
         self._desk_ready = threading.Event()
+        self.started = False
+        """Whether the first frame is up; until then footers leave their keys for later."""
+        self._start_up_over = False
 
     # -- the database ------------------------------------------------------------------------
 
@@ -101,6 +108,8 @@ class SIUApp(App[None]):
         self.log.info(f"SIU Desk started in {elapsed:.0f} ms")
         # Only now: importing SQLAlchemy in a thread would still slow the first paint (the GIL).
         self.open_desk()
+        self.started = True
+        self.screen.refresh_bindings()  # the footer's keys (see widgets/footer.py)
 
     @work(thread=True, exclusive=True, group="desk", exit_on_error=False)
     def open_desk(self) -> None:
@@ -108,12 +117,6 @@ class SIUApp(App[None]):
             from siu_tui.services.context import Desk
 
             self._desk = Desk.open(self.database_url, self.user)
-            # Everything loaded so far lives as long as the app: keep the garbage collector
-            # from walking it again, which otherwise shows up as pauses between keystrokes.
-            gc.freeze()
-            theme = self._saved_theme()
-            if theme and theme in self.available_themes:
-                self.call_from_thread(setattr, self, "theme", theme)
         except Exception as exc:
             # A database that is not one, damaged, full or out of reach is said so in one
             # sentence naming it (never with a password), before any screen shows data.
@@ -135,7 +138,14 @@ class SIUApp(App[None]):
                 )
             raise DeskUnavailable(self._desk_error) from exc
         finally:
+            # The home screen's worker reads as soon as the store is open, not after the rest.
             self._desk_ready.set()
+        # Everything loaded so far lives as long as the app: keep the garbage collector from
+        # walking it again, which otherwise shows up as pauses between keystrokes.
+        gc.freeze()
+        theme = self._saved_theme()
+        if theme and theme in self.available_themes:
+            self.call_from_thread(setattr, self, "theme", theme)
 
     def _saved_theme(self) -> str | None:
         from siu_tui.services.settings import load_settings
@@ -150,6 +160,15 @@ class SIUApp(App[None]):
         if self._desk is None:
             raise DeskUnavailable(self._desk_error or "The database is still opening")
         return self._desk
+
+    def home_shown(self) -> None:
+        """The home screen's data is on screen: start-up is over."""
+        if self._start_up_over:
+            return
+        self._start_up_over = True
+        elapsed = (time.perf_counter() - siu_tui.STARTED_AT) * 1000
+        self.log.info(f"SIU Desk showed the home screen's data in {elapsed:.0f} ms")
+        gc.enable()  # paused by `siu` for the start-up (see cli.py)
 
     def watch_theme(self, theme: str) -> None:
         if self._desk is not None:
@@ -197,6 +216,7 @@ class SIUApp(App[None]):
         self.report_error(event.worker.error)
 
     def report_error(self, error: BaseException) -> None:
+        gc.enable()  # a start-up that failed is over too
         if isinstance(error, UserFacingError):
             message = str(error)
         else:
@@ -212,6 +232,8 @@ class SIUApp(App[None]):
     # -- actions -----------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from siu_tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
@@ -238,6 +260,8 @@ class SIUApp(App[None]):
 
     def action_go(self, mode: str) -> None:
         """Open a section; its screen keeps its place when the clerk comes back to it."""
+        from siu_tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         if mode != self.current_mode:

@@ -10,6 +10,7 @@ status 1, naming the database (never with its password) and saying what to do.
 
 from __future__ import annotations
 
+import gc
 import os
 import shlex
 import sys
@@ -161,6 +162,10 @@ def cli(ctx: click.Context, db: str | None, demo: bool, user: str | None) -> Non
         from siu_tui.db.sqlite_file import check_sqlite_file
 
         check_sqlite_file(path)  # a text file or an empty one: say so here, not in the app
+    # Starting makes a great many objects that live as long as the app; the cyclic garbage
+    # collector walking them again and again made the start a tenth slower. The app turns it
+    # back on once the home screen shows its data (SIUApp.home_shown).
+    gc.disable()
     from siu_tui.app import SIUApp
 
     SIUApp(database_url=url, user=current_user(user)).run()

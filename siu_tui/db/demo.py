@@ -55,6 +55,7 @@ from siu_tui.db.models import (
     Staff,
     StandDown,
     new_id,
+    with_folded_names,
 )
 from siu_tui.domain.advocacy import (
     NoticeDetails,
@@ -528,7 +529,7 @@ class _Writer:
         converted: list[tuple[Any, ...]] = []
         append = converted.append
         for row in rows:
-            values = getter(row)
+            values = getter(with_folded_names(table.name, row))
             if processors:
                 values = list(values)  # type: ignore[assignment]
                 for i, proc in processors:

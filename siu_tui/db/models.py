@@ -12,11 +12,16 @@ import datetime as dt
 import os
 from datetime import date, datetime, time
 from time import time_ns
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, text
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
 from siu_tui.clock import now
+from siu_tui.domain.folding import fold
+
+FOLDED_LENGTH = 480
+"""Room for a folded name: folding spells some letters in two (æ→ae), a few in more."""
 
 _last_ms = 0
 _seq = 0
@@ -101,11 +106,14 @@ class Family(SQLModel, table=True):
     __table_args__ = (
         # (name, id) rather than name alone: a "name contains" search reads only this index.
         Index("ix_family_name_id", "name", "id"),
+        Index("ix_family_name_folded_id", "name_folded", "id"),
     )
 
     id: str = _id()
     reference: str = Field(max_length=32, unique=True)
     name: str = Field(max_length=120)
+    name_folded: str = Field(default="", max_length=FOLDED_LENGTH)
+    """The name as searches compare it (see ``with_folded_names``)."""
     locality_team: str | None = Field(default=None, max_length=120)
     social_worker: str | None = Field(default=None, max_length=120)
     social_worker_email: str | None = Field(default=None, max_length=254)
@@ -127,6 +135,8 @@ class Child(SQLModel, table=True):
     family_id: str = _fk("family.id")
     first_name: str = Field(max_length=80)
     last_name: str = Field(max_length=80)
+    first_name_folded: str = Field(default="", max_length=FOLDED_LENGTH, index=True)
+    last_name_folded: str = Field(default="", max_length=FOLDED_LENGTH, index=True)
     date_of_birth: date | None = Field(default=None, index=True)
     expected_date_of_birth: date | None = None
     sex: str = Field(default="U", max_length=1)
@@ -197,9 +207,34 @@ Index(
     Child.__table__.c.ethnicity,  # type: ignore[attr-defined]
     Child.__table__.c.date_of_birth,  # type: ignore[attr-defined]
 )
-# Searches match the start of a child's names whatever their case.
-Index("ix_child_first_name_lower", func.lower(Child.__table__.c.first_name))  # type: ignore[attr-defined]
-Index("ix_child_last_name_lower", func.lower(Child.__table__.c.last_name))  # type: ignore[attr-defined]
+
+FOLDED_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
+    "family": (("name", "name_folded"),),
+    "child": (("first_name", "first_name_folded"), ("last_name", "last_name_folded")),
+}
+"""Each table's names and the folded copy searches compare with what a clerk typed."""
+
+
+def with_folded_names(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` (column values for ``table``) with the folded copy of each name in it set
+    beside the name, so a search for "zoe" finds Zoë; rows of other tables are left alone.
+
+    Writers of many rows at once (the import, the demo generator) call this; a family or
+    child saved through a session gets its folded names from the events below.
+    """
+    for name, folded in FOLDED_NAMES.get(table, ()):
+        if name in row:
+            row[folded] = fold(row[name])[:FOLDED_LENGTH]
+    return row
+
+
+@event.listens_for(Family, "before_insert")
+@event.listens_for(Family, "before_update")
+@event.listens_for(Child, "before_insert")
+@event.listens_for(Child, "before_update")
+def _fold_names(_mapper: Any, _connection: Any, target: Family | Child) -> None:
+    for name, folded in FOLDED_NAMES[target.__tablename__]:  # type: ignore[index]
+        setattr(target, folded, fold(getattr(target, name))[:FOLDED_LENGTH])
 
 
 class ConferenceChild(SQLModel, table=True):

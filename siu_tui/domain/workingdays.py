@@ -3,7 +3,11 @@
 Statutory timescales are counted in working days (Monday to Friday, not bank holidays) or in
 calendar months. Lists call these once per row, so each year's bank holidays are looked up
 once and cached; the ``holidays`` package knows the substitute days and one-off holidays
-(the 2022 state funeral, the 2023 coronation) that a hand-kept table would miss.
+(the 2022 state funeral, the 2023 coronation) that a hand-kept table would miss. Loading it
+(its tables of every country) costs a tenth of a second on the way to the first screen's
+data, so the years in use are read from a table written out from it
+(``bank_holiday_table``, checked against it by a test), and the package is imported only for
+a year outside that table.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import calendar
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
+from siu_tui.domain.bank_holiday_table import raw_names
 
 _DAY = timedelta(days=1)
 
@@ -28,8 +32,13 @@ _OBSERVED = " (observed)"
 
 @cache
 def _bank_holiday_names(year: int) -> dict[date, str]:
+    raw = raw_names(year)
+    if raw is None:
+        import holidays
+
+        raw = dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
     names: dict[date, str] = {}
-    for day, name in holidays.country_holidays("GB", subdiv="ENG", years=year).items():
+    for day, name in raw.items():
         # gov.uk calls a day moved off a weekend a "substitute day"; clerks know that word.
         parts = [
             "substitute day for " + p.removesuffix(_OBSERVED) if p.endswith(_OBSERVED) else p

@@ -17,10 +17,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from siu_tui.clock import today
 from siu_tui.screens.base import SIUScreen
+from siu_tui.widgets.footer import Footer
 from siu_tui.widgets.text import cell, cell_right
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ WEEK_COLUMNS = (
     ("Deadline", 10),
     ("Left", 4),
 )
+FIRST_ROWS = 30
+"""Rows put in a table at once, more than it shows (home.tcss: at most 14 lines high)."""
 
 
 def days_left_cell(row: ConferenceRow) -> Text:
@@ -109,6 +112,8 @@ class HomeScreen(SIUScreen):
     def __init__(self) -> None:
         super().__init__()
         self._targets: dict[str, list[str | None]] = {}
+        self._shown = 0
+        """How many summaries have been shown: rows held back for an older one are dropped."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -157,15 +162,19 @@ class HomeScreen(SIUScreen):
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False)
     def load(self) -> None:
-        from siu_tui.services.home import home_summary
-
         try:
-            summary = home_summary(self.app.desk(), today())  # type: ignore[attr-defined]
+            # The database first: this worker starts with the screen, and importing the
+            # queries (SQLAlchemy) before the first frame is drawn would slow it down.
+            desk = self.app.desk()  # type: ignore[attr-defined]
+            from siu_tui.services.home import home_summary
+
+            summary = home_summary(desk, today())
         finally:
             self.app.call_from_thread(setattr, self.query_one("#home-body"), "loading", False)
         self.app.call_from_thread(self.show_summary, summary)
 
     def show_summary(self, summary: HomeSummary) -> None:
+        self._shown += 1
         day = summary.today
         monday = day - timedelta(days=day.weekday())
         self.query_one("#today-title", Static).update(
@@ -181,30 +190,42 @@ class HomeScreen(SIUScreen):
             f"Needs attention · {summary.attention_total}{at_least}"
             + (f" (showing {len(summary.attention)})" if more > 0 else "")
         )
-        self._fill(
-            "today",
-            [conference_cells(r, week=False) for r in summary.todays],
-            [r.id for r in summary.todays],
-        )
-        self._fill(
-            "week",
-            [conference_cells(r, week=True) for r in summary.week],
-            [r.id for r in summary.week],
-        )
-        self._fill(
-            "attention",
-            [
-                [cell(a.kind, "bold"), cell(a.when), cell(a.family), cell(a.detail)]
-                for a in summary.attention
-            ],
-            [a.conference_id for a in summary.attention],
-        )
+        later = [
+            self._fill(
+                "today",
+                [conference_cells(r, week=False) for r in summary.todays],
+                [r.id for r in summary.todays],
+            ),
+            self._fill(
+                "week",
+                [conference_cells(r, week=True) for r in summary.week],
+                [r.id for r in summary.week],
+            ),
+            self._fill(
+                "attention",
+                [
+                    [cell(a.kind, "bold"), cell(a.when), cell(a.family), cell(a.detail)]
+                    for a in summary.attention
+                ],
+                [a.conference_id for a in summary.attention],
+            ),
+        ]
         if not isinstance(self.focused, DataTable):
             # Arrow keys and Enter work at once, without a Tab first.
             for table in self.query(DataTable):
                 if table.display:
                     table.focus()
                     break
+        self.call_after_refresh(self._add_the_rest, self._shown, later)
+
+    def _add_the_rest(self, shown: int, later: list[tuple[DataTable, list[list[object]]]]) -> None:
+        """Once the first rows are on screen: the rows below them, unless a newer summary
+        has replaced these (a refresh in between)."""
+        self.app.home_shown()  # type: ignore[attr-defined]
+        if shown != self._shown:
+            return
+        for table, rows in later:
+            table.add_rows(rows)
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -213,12 +234,17 @@ class HomeScreen(SIUScreen):
         if 0 <= event.cursor_row < len(targets) and targets[event.cursor_row]:
             self.app.open_conference(targets[event.cursor_row])  # type: ignore[attr-defined]
 
-    def _fill(self, table_id: str, rows: list[list[object]], targets: list[str | None]) -> None:
-        """Rows are keyed by position: one conference can need attention for two reasons."""
+    def _fill(
+        self, table_id: str, rows: list[list[object]], targets: list[str | None]
+    ) -> tuple[DataTable, list[list[object]]]:
+        """Rows are keyed by position: one conference can need attention for two reasons.
+        Only the first rows go in now, more than a table shows; the rest are returned, to be
+        added once these are drawn (a table measures every cell it is given, and a week at a
+        busy unit's scale has hundreds of conferences)."""
         table = self.query_one(f"#{table_id}", DataTable)
         table.clear()
         self._targets[table_id] = targets
-        for cells in rows:
-            table.add_row(*cells)
+        table.add_rows(rows[:FIRST_ROWS])
         table.display = bool(rows)
         self.query_one(f"#{table_id}-empty").display = not rows
+        return table, rows[FIRST_ROWS:]

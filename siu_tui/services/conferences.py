@@ -55,7 +55,8 @@ class ConferenceFilter:
     matches a family name (any part), a child's first or last name (the start of either, or
     "first last" typed across both: "Robin Sm", "bin Smith"), a case reference or family
     reference (the start), or a date of birth typed DD/MM/YYYY or YYYY-MM-DD (exactly). Child
-    matches select the conferences that child was at. Case is ignored throughout.
+    matches select the conferences that child was at. Case is ignored throughout, and accents
+    in names too ("zoe" finds Zoë: ``services.matching``).
     """
 
     date_from: date | None = None

@@ -65,7 +65,8 @@ SEARCH_CANDIDATES = 500
 def search_families(desk: Desk, text: str, limit: int = 20) -> list[FamilyRow]:
     """Families whose name contains ``text`` or whose reference starts with it, or who have a
     child it names (first or last name, "first last", case reference, or a date of birth),
-    by name. An empty search lists families by name, for a picker to start from."""
+    by name; names are matched without accents or case ("slezak" finds Ślęzak). An empty
+    search lists families by name, for a picker to start from."""
     text = tidy(text)
     with desk.store.read() as session:
         matcher = Matcher(session.get_bind().dialect.name)

@@ -36,6 +36,7 @@ from siu_tui.db.models import (
     SocialWorkerReport,
     StandDown,
     new_id,
+    with_folded_names,
 )
 from siu_tui.db.periods import copy_child_details
 from siu_tui.domain.codes import ConferenceStatus, ConferenceType, DecidedBy
@@ -416,7 +417,8 @@ class _Import:
     def insert(self, model: Any, rows: list[dict[str, Any]], *, counts: bool = False) -> None:
         for start in range(0, len(rows), 5_000):
             chunk = rows[start : start + 5_000]
-            self.conn.execute(_table(model).insert(), chunk)
+            table = _table(model)
+            self.conn.execute(table.insert(), [with_folded_names(table.name, r) for r in chunk])
             if counts:
                 self.written += len(chunk)
                 if self.progress is not None:
@@ -545,7 +547,7 @@ class _Import:
                 update(child)
                 .where(child.c.id == bindparam("_id"))
                 .values({k: bindparam(k) for k in _CHILD_DETAILS}),
-                changed,
+                [with_folded_names("child", row) for row in changed],
             )
         self.insert(Conference, conferences)
         self.insert(ConferenceChild, links, counts=True)
@@ -709,4 +711,6 @@ _CHILD_DETAILS = (
     "expected_date_of_birth",
     "sex",
     "ethnicity",
+    "first_name_folded",
+    "last_name_folded",
 )

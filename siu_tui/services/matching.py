@@ -2,24 +2,27 @@
 
 Shared by the conference list and the family picker so that the same words find the same
 people everywhere. Every condition is written so an index can answer it, except a family
-name's "contains", which scans the (name, id) index: about 40,000 short entries, a few
-milliseconds.
+name's "contains", which scans the (folded name, id) index: about 40,000 short entries, a
+few milliseconds.
 
-Case: SQLite's ``LIKE`` ignores the case of ASCII letters, and its ``lower()`` folds only
-ASCII letters; PostgreSQL's ``ILIKE`` and ``lower()`` fold every letter. So on SQLite text
-with other letters is also tried in its usual capitalisations (``folds``): typed "ślęzak"
-finds a stored "Ślęzak" on both databases.
+Names are matched without accents or case: what was typed is folded
+(``siu_tui.domain.folding``: "Zoë" and "ZOE" are both "zoe") and compared with the folded
+copy of each name kept beside it, so "slezak" finds Ślęzak, on SQLite and PostgreSQL alike.
+Other text (a venue, a room) is matched ignoring case: SQLite's ``LIKE`` ignores the case of
+ASCII letters only, and PostgreSQL's ``ILIKE`` that of every letter, so on SQLite text with
+other letters is also tried in its usual capitalisations (``folds``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import select
 
 from siu_tui.db.models import Child, Family
 from siu_tui.domain.dates import parse_date
+from siu_tui.domain.folding import fold
 
 
 def tidy(text: str) -> str:
@@ -47,9 +50,9 @@ class Matcher:
         self.sqlite = dialect == "sqlite"
 
     def folds(self, text: str) -> list[str]:
-        """The forms of ``text`` to compare with ``lower(column)``.
+        """The forms of ``text`` for SQLite's ``LIKE`` to compare a column with.
 
-        One suffices for ASCII text, and on PostgreSQL, where ``lower()`` folds everything.
+        One suffices for ASCII text, and on PostgreSQL, where ``ILIKE`` folds everything.
         """
         if not self.sqlite:
             return [text.lower()]
@@ -64,42 +67,33 @@ class Matcher:
             return column.ilike(f"%{escape_like(text)}%", escape="\\")
         return or_(*(column.like(f"%{escape_like(f)}%", escape="\\") for f in self.folds(text)))
 
-    def ends_with(self, column: Any, text: str) -> ColumnElement[bool]:
-        """``column`` ends with ``text``, ignoring case; no index can answer this, so it is
-        only used beside a condition that one can."""
-        if not self.sqlite:
-            return column.ilike(f"%{escape_like(text)}", escape="\\")
-        return or_(*(column.like(f"%{escape_like(f)}", escape="\\") for f in self.folds(text)))
-
-    def starts_with_lower(self, column: Any, text: str) -> ColumnElement[bool]:
-        """``lower(column)`` starts with ``text`` in any of its folds: ranges that an index on
-        ``lower(column)`` answers."""
-        lowered = func.lower(column)
-        return or_(*(prefix_range(lowered, f) for f in self.folds(text)))
-
     def child_condition(self, child: Any, text: str) -> ColumnElement[bool]:
         """The children a term names (``child`` is ``Child`` or an alias of it): by date of
         birth when it is a date, otherwise by the start of either name, "first last" typed
-        across both names, or the start of the case reference."""
+        across both names, or the start of the case reference; names without accents or
+        case."""
         text = tidy(text)
         born = search_date(text)
         if born is not None:
             return child.date_of_birth == born
+        folded = tidy(fold(text))
         conditions = [
-            self.starts_with_lower(child.first_name, text),
-            self.starts_with_lower(child.last_name, text),
+            prefix_range(child.first_name_folded, folded),
+            prefix_range(child.last_name_folded, folded),
         ]
         reference = text.replace(" ", "").upper()
         if reference.isascii() and reference.isalnum():
             conditions.append(prefix_range(child.case_reference, reference))
-        words = text.split(" ")
+        words = folded.split(" ")
         for split in range(1, len(words)):
             # The first name ends with the words before the split and the last name starts
             # with the rest ("Robin Sm", "bin Smith"): the last-name index finds the few.
             conditions.append(
                 and_(
-                    self.starts_with_lower(child.last_name, " ".join(words[split:])),
-                    self.ends_with(child.first_name, " ".join(words[:split])),
+                    prefix_range(child.last_name_folded, " ".join(words[split:])),
+                    child.first_name_folded.like(
+                        f"%{escape_like(' '.join(words[:split]))}", escape="\\"
+                    ),
                 )
             )
         return or_(*conditions)
@@ -109,12 +103,15 @@ class Matcher:
         return select(Child.id).where(self.child_condition(Child, text))
 
     def family_condition(self, family: Any, text: str) -> ColumnElement[bool] | None:
-        """Families whose name contains the term or whose reference starts with it (stored in
-        capitals); None for a date, since dates only ever name a child."""
+        """Families whose name contains the term (without accents or case) or whose reference
+        starts with it (stored in capitals); None for a date, since dates only ever name a
+        child."""
         text = tidy(text)
         if search_date(text) is not None:
             return None
-        return or_(self.contains(family.name, text), prefix_range(family.reference, text.upper()))
+        return or_(
+            name_contains(family.name_folded, text), prefix_range(family.reference, text.upper())
+        )
 
     def family_id_queries(self, text: str) -> list[Any]:
         """Queries for the ids of the families a term names: by name and by reference apart,
@@ -123,9 +120,14 @@ class Matcher:
         if search_date(text) is not None:
             return []
         return [
-            select(Family.id).where(self.contains(Family.name, text)),
+            select(Family.id).where(name_contains(Family.name_folded, text)),
             select(Family.id).where(prefix_range(Family.reference, text.upper())),
         ]
+
+
+def name_contains(folded_column: Any, text: str) -> ColumnElement[bool]:
+    """A folded name contains ``text`` folded (so "zoe" is in "zoë-marie")."""
+    return folded_column.like(f"%{escape_like(tidy(fold(text)))}%", escape="\\")
 
 
 def escape_like(text: str) -> str:

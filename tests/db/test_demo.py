@@ -415,3 +415,17 @@ def test_minutes_returns_recipients_and_weekly_reviews(demo: Store) -> None:
     assert all(r.week_start.weekday() == 0 and r.week_start < last_week for r in reviews)
     assert all(staff[r.reviewed_by].role == "manager" for r in reviews)
     assert all(r.note.startswith("Demo:") for r in reviews)
+
+
+def test_names_carry_their_folded_copies_for_search(demo: Store) -> None:
+    """Written in bulk, past the session events: every name still gets its folded copy."""
+    from siu_tui.domain.folding import fold
+
+    families = _all(demo, Family)
+    children = _all(demo, Child)
+    assert families and children
+    assert all(f.name_folded == fold(f.name) for f in families)
+    assert all(
+        (c.first_name_folded, c.last_name_folded) == (fold(c.first_name), fold(c.last_name))
+        for c in children
+    )

@@ -440,3 +440,47 @@ def test_an_empty_database_has_an_empty_list(desk: Desk) -> None:
     page = list_conferences(desk, ConferenceFilter(), TODAY)
     assert page.rows == [] and page.cursor is None
     assert count_conferences(desk, ConferenceFilter(search="smith"), TODAY) == 0
+
+
+@pytest.mark.parametrize("cap", [conferences.SEARCH_PEOPLE_CAP, 0])
+def test_names_are_found_without_accents_or_case(
+    desk: Desk, data: Data, monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    """A clerk types on an English keyboard: "slezak" finds Ślęzak, listed by id or (with a
+    tiny threshold) tested row by row, and counted the same."""
+    monkeypatch.setattr(conferences, "SEARCH_PEOPLE_CAP", cap)
+    rows = [r for r in data.conferences if r.family == MARKUP_FAMILY]
+    for text in ("slezak", "SLEZAK", "neil-slez", "o’neil-slezak", "ANN[/B] O’NEIL"):
+        flt = ConferenceFilter(search=text)
+        assert all_ids(desk, flt) == expected(rows), text
+        assert count_conferences(desk, flt, TODAY) == len(rows), text
+
+
+def test_a_child_is_found_by_a_name_typed_without_its_accent(desk: Desk, people: People) -> None:
+    """Zoë Nowak's conference, found by "zoe", "ZOE NOW" and "Zoë" alike; Zoe and Zoë are the
+    same letters to a search, so both children's conferences come back."""
+    from siu_tui.services.people import add_child, create_family
+
+    found = []
+    for n, first in enumerate(("Zoë", "Zoe")):
+        family = create_family(desk, f"FAM-03{n}0", f"Nowak{n}")
+        child = add_child(desk, family, f"ZN{n}", first, "Nowak", date_of_birth=date(2016, 4, 2))
+        with desk.store.write() as session:
+            conference = Conference(
+                reference=f"CPC-Z{n}",
+                type="initial",
+                family_id=family,
+                date=TODAY + timedelta(days=n),
+                start_time=time(10, 0),
+                status="booked",
+                trigger_date=TODAY,
+                deadline=TODAY + timedelta(days=20),
+            )
+            session.add(conference)
+            session.flush()
+            session.add(ConferenceChild(conference_id=conference.id, child_id=child))
+            found.append(conference.id)
+    for text in ("zoe", "ZOE NOW", "Zoë", "zoe nowak"):
+        page = list_conferences(desk, ConferenceFilter(search=text), TODAY)
+        assert [row.id for row in page.rows] == found, text
+        assert {row.child_names for row in page.rows} == {"Zoë", "Zoe"}

@@ -46,6 +46,9 @@ def test_search_families_every_way(desk: Desk, people: People, more: dict[str, s
     assert names(search_families(desk, "ab7")) == ["Smithson"]  # a case reference
     assert names(search_families(desk, "17/05/2020")) == ["Smithson"]
     assert names(search_families(desk, "ślęzak")) == ["[b]Ann[/b] O'Neil-Ślęzak"]
+    # Without the accents, in any case, with a curly apostrophe: as a keyboard types it.
+    assert names(search_families(desk, "slezak")) == ["[b]Ann[/b] O'Neil-Ślęzak"]
+    assert names(search_families(desk, "O’NEIL-SLE")) == ["[b]Ann[/b] O'Neil-Ślęzak"]
     assert names(search_families(desk, "nobody")) == []
     assert names(search_families(desk, "", limit=2)) == ["Jones", "Smith"]
     (row,) = search_families(desk, "smithson")

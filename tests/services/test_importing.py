@@ -607,3 +607,22 @@ def test_other_clerks_write_while_the_file_is_read_and_checked(desk: Desk, tmp_p
     result = import_history(desk, path, progress=another_clerk_saves)
     assert result.rows == written
     assert {"Reading", "Checking"} <= set(saved)
+
+
+def test_imported_names_are_found_without_their_accents(desk: Desk, people: People) -> None:
+    """A new family and child from the file, and a child on record renamed by it, are all
+    found by what a clerk types: "slezak", "zoe", "lukasz"."""
+    from siu_tui.services.conferences import ConferenceFilter, list_conferences
+    from siu_tui.services.families import search_families
+
+    text = csv_text(
+        initial("A1", "K1", "2014-04-14", family_ref="TFAM9", child_name="Zoë Ślęzak"),
+        initial("A2", "CR1001", "2014-05-14", family_ref="FAM-0001", child_name="Łukasz Smith",
+                date_of_birth="2015-03-01"),
+    )  # fmt: skip
+    result = import_history(desk, text)
+    assert (result.families, result.children, result.children_updated) == (1, 1, 1)
+    assert [f.name for f in search_families(desk, "slezak")] == ["Ślęzak"]
+    for typed, conference in (("zoe", "A1"), ("ZOE SLEZAK", "A1"), ("lukasz", "A2")):
+        page = list_conferences(desk, ConferenceFilter(search=typed), date(2026, 11, 25))
+        assert [row.reference for row in page.rows] == [conference], typed

@@ -157,3 +157,32 @@ async def test_the_list_shows_a_change_made_in_the_record(sample_url: str) -> No
         await settle(pilot)
         assert isinstance(app.screen, ConferencesScreen)
         assert column(table, 6)[0] == "Cancelled"
+
+
+async def test_search_finds_names_typed_without_accents(sample_url: str) -> None:
+    """On an English keyboard: "slezak" finds the Ślęzak family, "zoe" finds Zoë."""
+    from datetime import date
+
+    from siu_tui.services import people
+    from siu_tui.services.context import Desk
+
+    from .conftest import _book
+
+    desk = Desk.open(sample_url, "fixture")
+    for n, (family_name, first) in enumerate((("Ślęzak", "Jan"), ("Nowak", "Zoë"))):
+        family = people.create_family(desk, f"DEMO-A{n}", family_name, locality_team="North")
+        child = people.add_child(
+            desk, family, f"DEMOA{n}", first, family_name, date_of_birth=date(2016, 4, 2)
+        )
+        _book(desk, family, child, date(2026, 11, 30), 10 + n)
+    desk.close()
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_list(pilot)
+        await pilot.press("slash", *"slezak")
+        await settle(pilot)
+        assert column(table, 2) == ["Ślęzak"]
+        await pilot.press("escape", "slash", *"zoe")
+        await settle(pilot)
+        assert column(table, 2) == ["Nowak"]
+        assert "Zoë" in str(table.get_row_at(0))
