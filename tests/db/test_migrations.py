@@ -347,7 +347,7 @@ INDEXES_0003 = {
     "ix_conference_child_child",
     "ix_family_name_id",
 }
-"""0003 also made lower() indexes on the children's names, which 0014 replaced."""
+"""0003 also made lower() indexes on the children's names, which 0008 replaced."""
 INDEXES_0008 = {
     "ix_family_name_folded_id",
     "ix_child_first_name_folded",
@@ -367,7 +367,7 @@ def index_sql(path: Path) -> dict[str, str]:
 
 def test_no_expression_index_is_left(store: Store, db_path: Path) -> None:
     """Autogenerate skips expression indexes on SQLite; the last ones (lower() of the child's
-    names) went with 0014, when searches moved to the folded names."""
+    names) went with 0008, when searches moved to the folded names."""
     ensure_current(store)
     assert not [
         index
@@ -379,7 +379,7 @@ def test_no_expression_index_is_left(store: Store, db_path: Path) -> None:
 
 
 def test_upgrade_to_0008_folds_the_names_on_record(old_database: Store, db_path: Path) -> None:
-    """Names written before 0014 get their folded copies, so old families are found too."""
+    """Names written before 0008 get their folded copies, so old families are found too."""
     with old_database.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE family SET name = 'Ślęzak'")
         conn.exec_driver_sql("UPDATE child SET first_name = 'Zoë', last_name = 'Ślęzak'")
