@@ -97,6 +97,7 @@ class SIUApp(App[None]):
         self.started = False
         """Whether the first frame is up; until then footers leave their keys for later."""
         self._start_up_over = False
+        self._closing_down = False
 
     # -- the database ------------------------------------------------------------------------
 
@@ -155,8 +156,14 @@ class SIUApp(App[None]):
         return value if isinstance(value, str) else None
 
     def desk(self, timeout: float = 60) -> Desk:
-        """The open database; call it from a worker thread (it waits while the app opens it)."""
-        self._desk_ready.wait(timeout)
+        """The open database; call it from a worker thread (it waits while the app opens it).
+
+        The wait ends early when the app is closing before the database was ever opened (an
+        error on the first frame), so no worker thread keeps the process alive after it."""
+        deadline = time.monotonic() + timeout
+        while not self._desk_ready.wait(0.1):
+            if time.monotonic() > deadline or self._closing_down:
+                break
         if self._desk is None:
             raise DeskUnavailable(self._desk_error or "The database is still opening")
         return self._desk
@@ -206,7 +213,17 @@ class SIUApp(App[None]):
                 f"Everything already saved is safe. {details}"
             )
         )
+        self._stop_waiting()
         self._close_messages_no_wait()
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self._stop_waiting()
+        super().exit(*args, **kwargs)
+
+    def _stop_waiting(self) -> None:
+        """Workers still waiting for the database give up: the app is closing."""
+        self._closing_down = True
+        self._desk_error = self._desk_error or "SIU Desk is closing"
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
