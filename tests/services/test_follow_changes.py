@@ -326,3 +326,66 @@ def test_a_referral_made_by_hand_is_never_withdrawn_by_a_move(
     )
     (waiting,) = [m for m in advocacy_mail(desk, kept.id) if m.state == "queued"]
     assert "17/12/2026" in waiting.subject and "by hand: Asked to have his say" in waiting.body
+
+
+# --- Invitations left queued by an older SIU Desk are never sent ------------------------------
+
+
+def hold_as_an_older_desk_did(desk: Desk, conference_id: str, status: str) -> None:
+    """The conference's status changed with its invitations left queued, as before this
+    version (nothing withdrawn)."""
+    with desk.store.write() as session:
+        conference = session.get(Conference, conference_id)
+        assert conference is not None
+        conference.status = status
+        session.add(conference)
+
+
+def test_an_invitation_left_queued_for_a_held_conference_is_not_sent_but_marked_not_needed(
+    desk: Desk, people: People, audit_events: Callable[..., list[Event]]
+) -> None:
+    held = book(desk, people)
+    invite_two(desk, held)
+    queue_invitations(desk, held)
+    hold_as_an_older_desk_did(desk, held, "held")
+    still_booked = book_conference(
+        desk,
+        BookingRequest(
+            family_id=people.other_family,
+            child_ids=[people.other_child],
+            conference_type="initial",
+            date=date(2026, 12, 22),
+            trigger_date=STRATEGY,
+        ),
+    )
+    add_invitee(
+        desk,
+        still_booked,
+        InviteeInput(name="Hal Visitor", agency="health_visitor", email="hal@example.org"),
+    )
+    queue_invitations(desk, still_booked)
+
+    received = send_all(desk)
+
+    assert len(received) == 1 and "22/12/2026" in received[0]  # the booked one still goes
+    stale = [m for m in mail(desk) if m.to_address != "hal@example.org"]
+    assert [(m.state, m.last_error, m.attempts) for m in stale] == [
+        ("stopped", "Not sent: the conference was held", 0),
+        ("stopped", "Not sent: the conference was held", 0),
+    ]
+    stops = [e for e in audit_events("outbox") if e.action == "stop e-mail"]
+    assert sorted(e.record_id for e in stops) == sorted(m.id for m in stale)
+    assert all(e.conference_id == held for e in stops)
+
+
+def test_export_skips_an_invitation_left_queued_for_a_cancelled_conference(
+    desk: Desk, people: People, tmp_path: Path
+) -> None:
+    cancelled = book(desk, people)
+    invite_two(desk, cancelled)
+    queue_invitations(desk, cancelled)
+    hold_as_an_older_desk_did(desk, cancelled, "cancelled")
+
+    assert export_queued(desk, tmp_path, mark_sent=True).written == []
+    assert by_state(desk, "queued") == [] and by_state(desk, "sent") == []
+    assert {m.last_error for m in mail(desk)} == {"Not sent: the conference was cancelled"}
