@@ -274,7 +274,12 @@ def cancel_conference(desk: Desk, conference_id: str, reason: str) -> None:
         )
         advocacy.withdraw_referrals(session, desk.actor, conference, "Conference cancelled")
         invites.withdraw_invitations(
-            session, desk.actor, conference, desk.rules, "the conference was cancelled", tell=True
+            session,
+            desk.actor,
+            conference,
+            desk.rules,
+            "the conference was cancelled",
+            tell=invites.CANCELLED,
         )
 
 
@@ -546,7 +551,7 @@ def mark_held(
         )
         start_minutes(session, desk.actor, conference, desk.rules)
         invites.withdraw_invitations(
-            session, desk.actor, conference, desk.rules, "the conference was held", tell=False
+            session, desk.actor, conference, desk.rules, "the conference was held", tell=None
         )
         decisions = {child_id: parsed[child_id][0] for child_id in links}
         return _next_review(conference, ctype, decisions, children, desk)

@@ -40,7 +40,12 @@ from .smtp import MailServer
 
 DAY = date(2026, 12, 21)
 STRATEGY = date(2026, 12, 11)
-INVITATION_KINDS = ("invitation", "conference moved", "conference cancelled")
+INVITATION_KINDS = (
+    "invitation",
+    "conference moved",
+    "conference cancelled",
+    "conference stood down",
+)
 
 
 def book(desk: Desk, people: People, child_ids: list[str] | None = None) -> str:
@@ -238,6 +243,60 @@ def test_holding_or_standing_down_withdraws_waiting_invitations_and_export_skips
         "Not sent: the conference was stood down",
     ]
     assert export_queued(desk, tmp_path).written == []
+
+
+def test_standing_down_tells_those_already_invited_and_the_rebooking_invites_them_afresh(
+    desk: Desk, people: People
+) -> None:
+    conference_id = book(desk, people)
+    nurse, mother = invite_two(desk, conference_id)
+    queue_invitations(desk, conference_id, [nurse])
+    assert len(send_all(desk)) == 1
+    queue_invitations(desk, conference_id, [mother])
+
+    stand_down(
+        desk, conference_id, reason="family_request", decided_by="chair", decided_on=clock.today()
+    )
+
+    (withdrawn,) = [m for m in mail(desk) if m.state == "stopped"]
+    assert (withdrawn.kind, withdrawn.related_id) == ("invitation", mother)
+    assert withdrawn.last_error == "Not sent: the conference was stood down"
+    (notice,) = [m for m in mail(desk) if m.state == "queued"]
+    assert (notice.kind, notice.to_address, notice.related_id) == (
+        "conference stood down",
+        "ann@example.org",
+        nurse,
+    )
+    reference = load(desk, conference_id).reference
+    assert notice.subject == (
+        f"Conference stood down: child protection conference on 21/12/2026 at 09:30 ({reference})"
+    )
+    assert "has been stood down" in notice.body
+    assert "It will be re-booked, and you will be invited again" in notice.body
+    assert "reach the chair" not in notice.body and "Please reply" not in notice.body
+    assert "Family request" not in notice.body  # the reason stays in the unit
+    assert send_all(desk) == [notice.subject]
+
+    rebooked = book_conference(
+        desk,
+        BookingRequest(
+            family_id=people.family,
+            child_ids=[people.amy],
+            conference_type="initial",
+            date=date(2026, 12, 23),
+            start_time=time(10, 0),
+            trigger_date=STRATEGY,
+            chair_id=people.iro,
+            rebooks_id=conference_id,
+        ),
+    )
+    assert queue_invitations(desk, rebooked).queued == 2  # both carried over, invited afresh
+    fresh = [m for m in mail(desk) if m.state == "queued"]
+    assert sorted((m.kind, m.to_address) for m in fresh) == [
+        ("invitation", "ann@example.org"),
+        ("invitation", "mo@example.org"),
+    ]
+    assert all("23/12/2026 at 10:00" in m.subject for m in fresh)
 
 
 def load(desk: Desk, conference_id: str) -> Conference:
