@@ -20,7 +20,7 @@ from siu_tui.db.engine import Store
 from siu_tui.errors import DatabaseTooNew, UserFacingError
 from siu_tui.files import private_open
 
-HEAD_REVISION = "0008_folded"
+HEAD_REVISION = "0009_moves"
 """The newest migration; tests check it matches the scripts in migrations/versions."""
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

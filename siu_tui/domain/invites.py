@@ -319,9 +319,17 @@ INVITATION_NOTICES: dict[str, tuple[str, str]] = {
         "The child protection conference you were invited to, below, has been cancelled and\n"
         "will not take place. No report is needed for it.",
     ),
+    "stood_down": (
+        "Conference stood down: child protection conference on {date} at {time} ({reference})",
+        "The child protection conference you were invited to, below, has been stood down and\n"
+        "will not take place then. It will be re-booked, and you will be invited again with\n"
+        "the new date and time.",
+    ),
 }
-"""The three e-mails an invitee can get: the invitation, a move after it was sent, and a
-cancellation after it was sent (each with the conference's details as they now stand)."""
+"""The e-mails an invitee can get: the invitation, and after it was sent, a move, a
+cancellation or a stand-down (each with the conference's details as they now stand)."""
+NOT_TAKING_PLACE = frozenset({"cancelled", "stood_down"})
+"""Notices of a conference that will not take place as invited: no report date, no reply."""
 INVITATION_SUBJECT = INVITATION_NOTICES["invitation"][0]
 INVITATION_BODY = """Dear {name},
 
@@ -352,13 +360,13 @@ def invitation_email(
     notice: str = "invitation",
 ) -> tuple[str, str]:
     """(subject, body) of the invitation to one person (or, with ``notice``, of the message
-    saying it has moved or been cancelled); professionals are also told when their report is
-    due, worked out from the conference's date as it now stands."""
+    saying it has moved, been cancelled or been stood down); professionals are also told when
+    their report is due, worked out from the conference's date as it now stands."""
     subject_text, opening = INVITATION_NOTICES[notice]
     when = format_date(details.date)
     at = f"{details.start_time:%H:%M}"
     subject = subject_text.format(date=when, time=at, reference=details.reference)
-    live = notice != "cancelled"
+    live = notice not in NOT_TAKING_PLACE
     report = (
         REPORT_LINE.format(due=format_date(details.report_due))
         if live and expects_agency_report(agency)

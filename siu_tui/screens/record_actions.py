@@ -165,7 +165,44 @@ def _date(widget: Input, field: str) -> date:
 CLASH_FIELDS = frozenset({"chair", "room"})
 
 
-class MoveDialog(ChangeDialog):
+class ClashDialog(ChangeDialog):
+    """A change that can put the chair or room in two conferences at once: while it does
+    (a warning in the preview, or the service's refusal at save), the dialog offers "book
+    anyway" with a reason, which the service keeps in the history."""
+
+    def __init__(self, record: ConferenceRecord) -> None:
+        super().__init__(record)
+        self._clash = False
+
+    def clash_fields(self) -> ComposeResult:
+        with Vertical(id="clash"):
+            yield Label("Book anyway: reason (kept in the history)")
+            yield Input(
+                placeholder="e.g. a second room in the same building", id="override_clash_reason"
+            )
+            yield self.error_label("override_clash_reason")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_clash(False)
+
+    def show_clash(self, clash: bool) -> None:
+        self._clash = clash
+        self.query_one("#clash").display = clash
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        if any(name in errors for name in CLASH_FIELDS):
+            self.show_clash(True)  # taken by someone else since the preview
+        super().show_errors(errors)
+
+    def override_clash_reason(self) -> str | None:
+        """The reason typed, while a clash is shown (a reason left from an earlier clash
+        that has gone is not sent)."""
+        reason = self.query_one("#override_clash_reason", Input).value.strip()
+        return (reason or None) if self._clash else None
+
+
+class MoveDialog(ClashDialog):
     """The new date and time, with the same warnings the booking form gives (the service's
     ``preview_move``, refreshed in a worker as the clerk types) and, while the chair or room
     is taken then, a reason to move it there anyway."""
@@ -175,7 +212,6 @@ class MoveDialog(ChangeDialog):
     def __init__(self, record: ConferenceRecord) -> None:
         super().__init__(record)
         self._generation = 0
-        self._clash = False
 
     def fields(self) -> ComposeResult:
         record = self.record
@@ -194,12 +230,7 @@ class MoveDialog(ChangeDialog):
         yield Static("", id="move-warnings", classes="warnings", markup=False)
         yield self.error_label("chair")
         yield self.error_label("room")
-        with Vertical(id="clash"):
-            yield Label("Book anyway: reason (kept in the history)")
-            yield Input(
-                placeholder="e.g. a second room in the same building", id="override_clash_reason"
-            )
-            yield self.error_label("override_clash_reason")
+        yield from self.clash_fields()
         yield Label("Reason, if the new date is after the deadline")
         yield Select(
             REASONS,
@@ -214,7 +245,6 @@ class MoveDialog(ChangeDialog):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#move-warnings").display = False
-        self.query_one("#clash").display = False
         self.refresh_warnings()
 
     @on(Input.Changed, "#date, #start_time")
@@ -254,14 +284,7 @@ class MoveDialog(ChangeDialog):
         box = self.query_one("#move-warnings", Static)
         box.update(plain("\n".join(lines)))
         box.display = bool(lines)
-        self._clash = clash
-        self.query_one("#clash").display = clash
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        if any(name in errors for name in CLASH_FIELDS):
-            self._clash = True  # taken by someone else since the preview
-            self.query_one("#clash").display = True
-        super().show_errors(errors)
+        self.show_clash(clash)
 
     def collect(self) -> dict[str, Any]:
         try:
@@ -269,14 +292,13 @@ class MoveDialog(ChangeDialog):
         except ValueError as exc:
             raise FieldError("start_time", str(exc)) from None
         reason = self.query_one("#late_reason", Select).selection
-        override = self.query_one("#override_clash_reason", Input).value.strip()
         return {
             "date": _date(self.query_one("#date", Input), "date"),
             "start_time": start,
             "venue": self.query_one("#venue", Input).value,
             "late_reason": str(reason) if reason is not None else None,
             "late_note": self.query_one("#late_note", Input).value.strip() or None,
-            "override_clash_reason": (override or None) if self._clash else None,
+            "override_clash_reason": self.override_clash_reason(),
         }
 
     def apply(self, desk: Any, values: dict[str, Any]) -> Any:
@@ -286,7 +308,10 @@ class MoveDialog(ChangeDialog):
         return f"Moved to {show(values['date'])} at {show(values['start_time'])}"
 
 
-class ChairDialog(ChangeDialog):
+class ChairDialog(ClashDialog):
+    """The new chair; one who already chairs another conference then is refused by the
+    service, and the dialog then offers to book them anyway with a reason."""
+
     TITLE_TEXT = "Change the chair"
 
     def __init__(self, record: ConferenceRecord, chairs: list[tuple[str, str]]) -> None:
@@ -303,18 +328,29 @@ class ChairDialog(ChangeDialog):
             value=current if current in {s for _n, s in self.chairs} else Select.NULL,
         )
         yield self.error_label("chair")
+        yield from self.clash_fields()
         yield self.error_label("general")
+
+    @on(Select.Changed, "#chair")
+    def _chair_changed(self) -> None:
+        self.show_clash(False)  # the refusal was about the chair chosen before
+        self.query_one("#error-chair").display = False
 
     def collect(self) -> dict[str, Any]:
         chair = self.query_one("#chair", Select).selection
         if chair is None:
             raise FieldError("chair", "Choose the chair")
-        return {"chair_id": str(chair)}
+        return {"chair_id": str(chair), "override_clash_reason": self.override_clash_reason()}
 
     def apply(self, desk: Any, values: dict[str, Any]) -> Any:
         from siu_tui.services.changes import change_chair
 
-        change_chair(desk, self.record.id, values["chair_id"])
+        change_chair(
+            desk,
+            self.record.id,
+            values["chair_id"],
+            override_clash_reason=values["override_clash_reason"],
+        )
         name = dict((s, n) for n, s in self.chairs).get(values["chair_id"], "")
         return f"Chair changed to {name}"
 

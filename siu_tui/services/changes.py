@@ -218,13 +218,27 @@ def preview_move(
 # --- Chair, cancelling, children ------------------------------------------------------------
 
 
-def change_chair(desk: Desk, conference_id: str, chair_id: str) -> None:
-    """Give a booked conference another chair, who must be an active IRO."""
+def change_chair(
+    desk: Desk, conference_id: str, chair_id: str, *, override_clash_reason: str | None = None
+) -> None:
+    """Give a booked conference another chair, who must be an active IRO. A chair already
+    chairing another conference at an overlapping time is refused, as at booking, unless
+    ``override_clash_reason`` says why (kept in the audit event)."""
     with desk.store.write() as session:
         conference = _load_booked(session, conference_id, "given a new chair")
         check_people(session, chair_id=chair_id)
         if conference.chair_id == chair_id:
             return
+        override = check_clashes(
+            session,
+            conference.date,
+            conference.start_time,
+            conference.duration_minutes,
+            chair_id=chair_id,
+            room_id=None,  # the room does not change: only the new chair can clash
+            exclude_id=conference.id,
+            override_reason=override_clash_reason,
+        )
         before = audit.snapshot(conference)
         conference.chair_id = chair_id
         conference.updated_at = clock.now()
@@ -236,6 +250,7 @@ def change_chair(desk: Desk, conference_id: str, chair_id: str) -> None:
             conference,
             before=before,
             conference_id=conference.id,
+            extra=override,
         )
         advocacy.conference_changed(session, desk.actor, conference, desk.rules, moved=False)
         invites.invitations_follow_change(session, desk.actor, conference, desk.rules, moved=False)
@@ -259,7 +274,12 @@ def cancel_conference(desk: Desk, conference_id: str, reason: str) -> None:
         )
         advocacy.withdraw_referrals(session, desk.actor, conference, "Conference cancelled")
         invites.withdraw_invitations(
-            session, desk.actor, conference, desk.rules, "the conference was cancelled", tell=True
+            session,
+            desk.actor,
+            conference,
+            desk.rules,
+            "the conference was cancelled",
+            tell=invites.CANCELLED,
         )
 
 
@@ -531,7 +551,7 @@ def mark_held(
         )
         start_minutes(session, desk.actor, conference, desk.rules)
         invites.withdraw_invitations(
-            session, desk.actor, conference, desk.rules, "the conference was held", tell=False
+            session, desk.actor, conference, desk.rules, "the conference was held", tell=None
         )
         decisions = {child_id: parsed[child_id][0] for child_id in links}
         return _next_review(conference, ctype, decisions, children, desk)

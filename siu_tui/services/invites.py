@@ -65,7 +65,14 @@ MOVED = "conference moved"
 """The outbox kind of the message that follows a sent invitation when the conference moves."""
 CANCELLED = "conference cancelled"
 """The outbox kind of the message that follows a sent invitation when it is cancelled."""
-NOTICE_OF_KIND: dict[str, str] = {INVITATION: "invitation", MOVED: "moved", CANCELLED: "cancelled"}
+STOOD_DOWN = "conference stood down"
+"""The outbox kind of the message that follows a sent invitation when it is stood down."""
+NOTICE_OF_KIND: dict[str, str] = {
+    INVITATION: "invitation",
+    MOVED: "moved",
+    CANCELLED: "cancelled",
+    STOOD_DOWN: "stood_down",
+}
 """Each kind of e-mail to an invitee, and the ``domain.invites.invitation_email`` notice it is
 written (and rewritten) as."""
 
@@ -949,12 +956,19 @@ def invitations_follow_change(
 
 
 def withdraw_invitations(
-    session: Session, actor: str, conference: Conference, rules: Rules, why: str, *, tell: bool
+    session: Session,
+    actor: str,
+    conference: Conference,
+    rules: Rules,
+    why: str,
+    *,
+    tell: str | None,
 ) -> int:
     """The conference will not take place as invited (held, stood down, cancelled): every
     e-mail to an invitee still waiting in the outbox is marked not needed, so it is never sent
-    or exported, and, with ``tell`` (a cancellation), anyone whose invitation has already gone
-    is sent a cancellation notice. Returns how many waiting e-mails were withdrawn."""
+    or exported, and, with ``tell`` (the kind of notice: ``CANCELLED``, ``STOOD_DOWN``),
+    anyone whose invitation has already gone is sent that notice. Returns how many waiting
+    e-mails were withdrawn."""
     details = _details(session, conference, rules) if tell else None
     stopped = 0
     for invitee, messages in _mail_by_invitee(session, conference.id):
@@ -970,6 +984,6 @@ def withdraw_invitations(
             )
             stopped += 1
         sent = [m for m in messages if m.state in _WENT]
-        if details is not None and sent:
-            _follow(session, actor, invitee, sent, CANCELLED, details)
+        if tell is not None and details is not None and sent:
+            _follow(session, actor, invitee, sent, tell, details)
     return stopped

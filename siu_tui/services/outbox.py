@@ -16,7 +16,9 @@ the message stays ``sending``: it may or may not have gone, so it is never retri
 own; the outbox shows it as interrupted and a clerk, having checked, queues it again.
 
 The kind of a message (``advocacy``, ``invitation``, ...) only matters for what happens once
-it is sent (``ON_SENT``); sending, listing and exporting treat every kind alike.
+it is sent (``ON_SENT``), and, for one that invites to a conference, whether that conference
+is still booked: one that is not is marked not needed rather than sent or exported
+(``stop_stale_invitations``). Otherwise sending, listing and exporting treat every kind alike.
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from siu_tui import clock
-from siu_tui.db.models import AdvocacyReferral, Invitee, OutboxMessage
-from siu_tui.domain.codes import OutboxState
+from siu_tui.db.models import AdvocacyReferral, Conference, Invitee, OutboxMessage
+from siu_tui.domain.codes import ConferenceStatus, OutboxState
 from siu_tui.files import make_private_dir, write_private
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
@@ -429,6 +431,41 @@ def build_email(message: OutboxMessage, sender: str = "") -> EmailMessage:
     return email
 
 
+INVITING_KINDS = ("invitation", "conference moved")
+"""E-mails that ask an invitee to come to a conference: worth sending only while it is booked."""
+
+
+def stop_stale_invitations(desk: Desk) -> int:
+    """Mark not needed, with the reason and an audit event, every queued invitation whose
+    conference is no longer booked, before anything is sent or exported. Holding, standing
+    down or cancelling a conference already withdraws its invitations; this catches any left
+    queued by an older SIU Desk or a copy brought back from a laptop. Returns how many."""
+    query = (
+        select(OutboxMessage, Conference)
+        .join(Invitee, col(Invitee.id) == OutboxMessage.related_id)
+        .join(Conference, col(Conference.id) == Invitee.conference_id)
+        .where(OutboxMessage.state == QUEUED)
+        .where(col(OutboxMessage.kind).in_(INVITING_KINDS))
+        .where(Conference.status != ConferenceStatus.BOOKED.value)
+    )
+    with desk.store.read() as session:
+        if session.exec(query.limit(1)).first() is None:
+            return 0  # the usual case: no write lock taken
+    with desk.store.write() as session:
+        stale = list(session.exec(query))
+        for message, conference in stale:
+            before = audit.snapshot(message)
+            status = ConferenceStatus(conference.status).label.lower()
+            message.state = STOPPED
+            message.last_error = f"Not sent: the conference was {status}"
+            session.add(message)
+            audit.record(
+                session, desk.actor, "stop e-mail", message, before=before,
+                conference_id=conference.id,
+            )  # fmt: skip
+        return len(stale)
+
+
 @dataclass(frozen=True, slots=True)
 class ExportResult:
     written: list[Path]
@@ -449,6 +486,7 @@ def export_queued(
     The files open as unsent drafts (``X-Unsent: 1``) in the common mail clients. Messages
     stay queued unless ``mark_sent``: only the clerk knows whether they were sent by hand.
     """
+    stop_stale_invitations(desk)
     config = smtp_config(desk)
     sender = config.from_address if config else ""
     make_private_dir(directory)
@@ -758,6 +796,7 @@ def send_queued(
         raise MailNotConfigured(
             "Set the address mail is sent from (Settings: Send mail from, or SIU_SMTP_SENDER)"
         )
+    stop_stale_invitations(desk)
     result = SendResult()
     total = outbox_counts(desk).queued
     smtp: smtplib.SMTP | None = None

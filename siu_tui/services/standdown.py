@@ -110,9 +110,15 @@ def stand_down(
         session.add(row)
         audit.record(session, desk.actor, "stand down", row, conference_id=conference.id)
         # Its invitations still waiting would invite people to a conference that will not
-        # happen; the re-booking invites the same people again for its own date.
+        # happen, and those already invited are told it is off; the re-booking invites the
+        # same people again for its own date.
         invites.withdraw_invitations(
-            session, desk.actor, conference, desk.rules, "the conference was stood down", tell=False
+            session,
+            desk.actor,
+            conference,
+            desk.rules,
+            "the conference was stood down",
+            tell=invites.STOOD_DOWN,
         )
         return rebooking(
             conference.type,

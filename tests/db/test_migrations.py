@@ -420,6 +420,81 @@ def test_upgrade_from_0002_adds_teams_and_search_indexes(
         assert "locality_team" in inspect(conn).get_table_names()
 
 
+def test_upgrade_to_0009_marks_invitations_for_conferences_that_will_not_happen_not_needed(
+    old_database: Store, db_path: Path
+) -> None:
+    """Before 0009, holding, standing down or cancelling a conference left its queued
+    invitations queued: `siu outbox send` would have sent them. Only those are stopped."""
+    upgrade(old_database, "0007_report_order")
+    booked = dict(RAW_ROWS[3][1])
+    conferences = {"booked": "d" * 32}
+    with sqlite3.connect(db_path) as conn:
+        for n, status in enumerate(("held", "stood_down", "cancelled"), start=1):
+            row = {**booked, "id": str(n) * 32, "reference": f"CPC-0{n}", "status": status}
+            conn.execute(
+                f"INSERT INTO conference ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
+            )
+            conferences[status] = str(n) * 32
+        for status, conference_id in conferences.items():
+            conn.execute(
+                "INSERT INTO invitee (id, conference_id, name, agency, direct_contact, email, "
+                "response, report_format, invited_via, invited_at) "
+                "VALUES (?, ?, 'Ann Nurse', 'school_nurse', 1, 'ann@example.org', "
+                "'not_known', 'none', 'email', '2026-11-20')",
+                (f"inv-{status}", conference_id),
+            )
+        messages = [
+            # (id, kind, state, invitee, last error)
+            ("m-booked", "invitation", "queued", "inv-booked", None),
+            ("m-held", "invitation", "queued", "inv-held", None),
+            ("m-stood", "invitation", "queued", "inv-stood_down", None),
+            ("m-cancel", "invitation", "queued", "inv-cancelled", "Not tried: no answer"),
+            ("m-sent", "invitation", "sent", "inv-held", None),
+            ("m-notice", "conference cancelled", "queued", "inv-cancelled", None),
+            ("m-advocacy", "advocacy", "queued", None, None),
+        ]
+        for message_id, kind, state, related, error in messages:
+            conn.execute(
+                "INSERT INTO outbox (id, kind, to_address, subject, body, state, attempts, "
+                "last_error, created_at, related_id) VALUES (?, ?, 'ann@example.org', 'Hello', "
+                "'Dear Ann', ?, 0, ?, '2026-11-20 09:00:00.000000', ?)",
+                (message_id, kind, state, error, related),
+            )
+    conn.close()
+
+    ensure_current(old_database)
+
+    conn = sqlite3.connect(db_path)
+    try:
+        states = {
+            row[0]: row[1:]
+            for row in conn.execute("SELECT id, state, last_error FROM outbox ORDER BY id")
+        }
+        events = conn.execute(
+            "SELECT record_id, conference_id, actor, action, before, after FROM audit_event "
+            "WHERE record_type = 'outbox' ORDER BY record_id"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert states == {
+        "m-booked": ("queued", None),
+        "m-held": ("stopped", "Not sent: the conference was held"),
+        "m-stood": ("stopped", "Not sent: the conference was stood down"),
+        "m-cancel": ("stopped", "Not sent: the conference was cancelled"),
+        "m-sent": ("sent", None),
+        "m-notice": ("queued", None),  # the cancellation notice still goes
+        "m-advocacy": ("queued", None),
+    }
+    assert [(e[0], e[1], e[2], e[3]) for e in events] == [
+        ("m-cancel", conferences["cancelled"], "siu db upgrade", "stop e-mail"),
+        ("m-held", conferences["held"], "siu db upgrade", "stop e-mail"),
+        ("m-stood", conferences["stood_down"], "siu db upgrade", "stop e-mail"),
+    ]
+    assert '"Not tried: no answer"' in events[0][4]
+    assert '"state": "stopped"' in events[0][5]
+
+
 def test_downgrade_to_base_and_upgrade_again(store: Store) -> None:
     ensure_current(store)
     config = alembic_config(store)

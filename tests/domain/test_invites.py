@@ -342,3 +342,22 @@ def test_a_parent_is_not_asked_for_a_report_and_blanks_read_sensibly() -> None:
     assert "report" not in body.split("Chair:")[1].split("Please reply")[0]
     assert "Venue:       to be confirmed" in body
     assert "Chair:       to be confirmed" in body
+
+
+@pytest.mark.parametrize(
+    ("notice", "subject", "live"),
+    [
+        ("invitation", "Invitation: child protection conference on", True),
+        ("moved", "Conference moved: child protection conference now on", True),
+        ("cancelled", "Conference cancelled: child protection conference on", False),
+        ("stood_down", "Conference stood down: child protection conference on", False),
+    ],
+)
+def test_each_notice_says_what_happened_and_asks_for_a_report_only_if_it_will_take_place(
+    notice: str, subject: str, live: bool
+) -> None:
+    got_subject, body = invitation_email(DETAILS, "DC Example Officer", "police", notice)
+    assert got_subject == f"{subject} 02/12/2026 at 10:00 (CPC-261202-T0001)"
+    assert ("reach the chair by 01/12/2026" in body) is live
+    assert ("Please reply to say whether you will attend" in body) is live
+    assert ("invited again" in body) is (notice == "stood_down")

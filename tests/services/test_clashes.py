@@ -15,10 +15,10 @@ import pytest
 
 from siu_tui.db.models import Conference
 from siu_tui.services.booking import BookingRequest, book_conference, preview_booking
-from siu_tui.services.changes import move_conference, preview_move
+from siu_tui.services.changes import change_chair, move_conference, preview_move
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
-from siu_tui.services.people import add_child
+from siu_tui.services.people import add_child, add_staff
 from siu_tui.services.reference import add_room
 
 from .conftest import Counts, Event, People
@@ -209,3 +209,34 @@ def test_a_move_into_a_clash_is_refused_then_allowed_with_a_reason(
     # Changing only the venue of a conference already booked anyway is not refused again.
     move_conference(desk, mine, date=DAY, start_time=time(14, 0), venue="Civic Centre")
     assert stored(desk, mine).venue == "Civic Centre"
+
+
+def test_a_new_chair_who_already_chairs_another_conference_then_is_refused_unless_with_a_reason(
+    desk: Desk,
+    people: People,
+    count_rows: Callable[[], Counts],
+    audit_events: Callable[..., list[Event]],
+) -> None:
+    first = book_conference(desk, jones(people))  # Iris Reed chairs the Joneses at 13:30
+    olu = add_staff(desk, "Olu Other", "iro")
+    mine = book_conference(desk, request(people, chair_id=olu, start_time=time(14, 0)))
+    before = count_rows()
+    with pytest.raises(ValidationError) as refused:
+        change_chair(desk, mine, people.iro)
+    assert refused.value.errors == {
+        "chair": f"Iris Reed already chairs {reference(desk, first)} (Jones) at 13:30–15:00 "
+        "that day: choose another time, or book anyway with a reason"
+    }
+    assert count_rows() == before
+    assert stored(desk, mine).chair_id == olu
+
+    change_chair(desk, mine, people.iro, override_clash_reason="  Chairs both, back to back  ")
+    assert stored(desk, mine).chair_id == people.iro
+    (event,) = [e for e in audit_events("conference", mine) if e.action == "change chair"]
+    assert event.after is not None
+    assert event.after["clash_override"] == "Chairs both, back to back"
+    assert reference(desk, first) in event.after["clashes_with"]
+    # A chair free at that time needs no reason, and none is recorded.
+    change_chair(desk, mine, olu, override_clash_reason="Just in case")
+    last = [e for e in audit_events("conference", mine) if e.action == "change chair"][-1]
+    assert last.after is not None and "clash_override" not in last.after

@@ -40,7 +40,12 @@ from .smtp import MailServer
 
 DAY = date(2026, 12, 21)
 STRATEGY = date(2026, 12, 11)
-INVITATION_KINDS = ("invitation", "conference moved", "conference cancelled")
+INVITATION_KINDS = (
+    "invitation",
+    "conference moved",
+    "conference cancelled",
+    "conference stood down",
+)
 
 
 def book(desk: Desk, people: People, child_ids: list[str] | None = None) -> str:
@@ -240,6 +245,60 @@ def test_holding_or_standing_down_withdraws_waiting_invitations_and_export_skips
     assert export_queued(desk, tmp_path).written == []
 
 
+def test_standing_down_tells_those_already_invited_and_the_rebooking_invites_them_afresh(
+    desk: Desk, people: People
+) -> None:
+    conference_id = book(desk, people)
+    nurse, mother = invite_two(desk, conference_id)
+    queue_invitations(desk, conference_id, [nurse])
+    assert len(send_all(desk)) == 1
+    queue_invitations(desk, conference_id, [mother])
+
+    stand_down(
+        desk, conference_id, reason="family_request", decided_by="chair", decided_on=clock.today()
+    )
+
+    (withdrawn,) = [m for m in mail(desk) if m.state == "stopped"]
+    assert (withdrawn.kind, withdrawn.related_id) == ("invitation", mother)
+    assert withdrawn.last_error == "Not sent: the conference was stood down"
+    (notice,) = [m for m in mail(desk) if m.state == "queued"]
+    assert (notice.kind, notice.to_address, notice.related_id) == (
+        "conference stood down",
+        "ann@example.org",
+        nurse,
+    )
+    reference = load(desk, conference_id).reference
+    assert notice.subject == (
+        f"Conference stood down: child protection conference on 21/12/2026 at 09:30 ({reference})"
+    )
+    assert "has been stood down" in notice.body
+    assert "It will be re-booked, and you will be invited again" in notice.body
+    assert "reach the chair" not in notice.body and "Please reply" not in notice.body
+    assert "Family request" not in notice.body  # the reason stays in the unit
+    assert send_all(desk) == [notice.subject]
+
+    rebooked = book_conference(
+        desk,
+        BookingRequest(
+            family_id=people.family,
+            child_ids=[people.amy],
+            conference_type="initial",
+            date=date(2026, 12, 23),
+            start_time=time(10, 0),
+            trigger_date=STRATEGY,
+            chair_id=people.iro,
+            rebooks_id=conference_id,
+        ),
+    )
+    assert queue_invitations(desk, rebooked).queued == 2  # both carried over, invited afresh
+    fresh = [m for m in mail(desk) if m.state == "queued"]
+    assert sorted((m.kind, m.to_address) for m in fresh) == [
+        ("invitation", "ann@example.org"),
+        ("invitation", "mo@example.org"),
+    ]
+    assert all("23/12/2026 at 10:00" in m.subject for m in fresh)
+
+
 def load(desk: Desk, conference_id: str) -> Conference:
     with desk.store.read() as session:
         conference = session.get(Conference, conference_id)
@@ -326,3 +385,66 @@ def test_a_referral_made_by_hand_is_never_withdrawn_by_a_move(
     )
     (waiting,) = [m for m in advocacy_mail(desk, kept.id) if m.state == "queued"]
     assert "17/12/2026" in waiting.subject and "by hand: Asked to have his say" in waiting.body
+
+
+# --- Invitations left queued by an older SIU Desk are never sent ------------------------------
+
+
+def hold_as_an_older_desk_did(desk: Desk, conference_id: str, status: str) -> None:
+    """The conference's status changed with its invitations left queued, as before this
+    version (nothing withdrawn)."""
+    with desk.store.write() as session:
+        conference = session.get(Conference, conference_id)
+        assert conference is not None
+        conference.status = status
+        session.add(conference)
+
+
+def test_an_invitation_left_queued_for_a_held_conference_is_not_sent_but_marked_not_needed(
+    desk: Desk, people: People, audit_events: Callable[..., list[Event]]
+) -> None:
+    held = book(desk, people)
+    invite_two(desk, held)
+    queue_invitations(desk, held)
+    hold_as_an_older_desk_did(desk, held, "held")
+    still_booked = book_conference(
+        desk,
+        BookingRequest(
+            family_id=people.other_family,
+            child_ids=[people.other_child],
+            conference_type="initial",
+            date=date(2026, 12, 22),
+            trigger_date=STRATEGY,
+        ),
+    )
+    add_invitee(
+        desk,
+        still_booked,
+        InviteeInput(name="Hal Visitor", agency="health_visitor", email="hal@example.org"),
+    )
+    queue_invitations(desk, still_booked)
+
+    received = send_all(desk)
+
+    assert len(received) == 1 and "22/12/2026" in received[0]  # the booked one still goes
+    stale = [m for m in mail(desk) if m.to_address != "hal@example.org"]
+    assert [(m.state, m.last_error, m.attempts) for m in stale] == [
+        ("stopped", "Not sent: the conference was held", 0),
+        ("stopped", "Not sent: the conference was held", 0),
+    ]
+    stops = [e for e in audit_events("outbox") if e.action == "stop e-mail"]
+    assert sorted(e.record_id for e in stops) == sorted(m.id for m in stale)
+    assert all(e.conference_id == held for e in stops)
+
+
+def test_export_skips_an_invitation_left_queued_for_a_cancelled_conference(
+    desk: Desk, people: People, tmp_path: Path
+) -> None:
+    cancelled = book(desk, people)
+    invite_two(desk, cancelled)
+    queue_invitations(desk, cancelled)
+    hold_as_an_older_desk_did(desk, cancelled, "cancelled")
+
+    assert export_queued(desk, tmp_path, mark_sent=True).written == []
+    assert by_state(desk, "queued") == [] and by_state(desk, "sent") == []
+    assert {m.last_error for m in mail(desk)} == {"Not sent: the conference was cancelled"}

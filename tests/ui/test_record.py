@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Label, Select, SelectionList, Static
@@ -14,6 +14,7 @@ from siu_tui.screens.booking import BookingScreen
 from siu_tui.screens.record import ConferenceScreen
 from siu_tui.screens.record_actions import (
     CancelDialog,
+    ChairDialog,
     HeldDialog,
     MoveDialog,
     NextReviewDialog,
@@ -194,6 +195,64 @@ async def test_change_chair(sample_url: str) -> None:
         check = Desk.open(sample_url, "check")
         assert conference_record(check, record.conference_id).chair_name == "Bea Second-Chair"
         check.close()
+
+
+async def test_a_new_chair_busy_at_that_time_is_refused_then_booked_anyway_with_a_reason(
+    sample_url: str,
+) -> None:
+    """Bea chairs another family's conference today at 10:30: giving her today's 10:00 is
+    refused beside the chair, naming it; the dialog then asks for a reason, which is kept."""
+    desk = Desk.open(sample_url, "fixture")
+    bea = people.add_staff(desk, "Bea Second-Chair", "iro")
+    family = people.create_family(desk, "DEMO-F8", "Underhill")
+    child = people.add_child(
+        desk, family, "DEMO8", "Kit", "Underhill", date_of_birth=date(2015, 3, 1)
+    )
+    other = booking.book_conference(
+        desk,
+        booking.BookingRequest(
+            family_id=family,
+            child_ids=[child],
+            conference_type="initial",
+            date=date(2026, 11, 25),
+            start_time=time(10, 30),
+            trigger_date=date(2026, 11, 16),
+            chair_id=bea,
+        ),
+    )
+    other_reference = conference_record(desk, other).reference
+    desk.close()
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_todays_first(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ChairDialog)
+        assert not app.screen.query_one("#clash").display
+        await pilot.press("enter")  # open the list of chairs
+        await pilot.pause()
+        await pilot.press("down", "enter", "ctrl+s")  # Bea comes after Ada
+        await settle(pilot)
+        assert isinstance(app.screen, ChairDialog)
+        assert error(pilot, "chair") == (
+            f"Bea Second-Chair already chairs {other_reference} (Underhill) at 10:30–12:00 "
+            "that day: choose another time, or book anyway with a reason"
+        )
+        assert app.screen.query_one("#clash").display
+        check = Desk.open(sample_url, "check")
+        assert conference_record(check, record.conference_id).chair_name == "Ada Chair"
+        await pilot.press("tab", *"Ada is ill; Bea covers both", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        assert conference_record(check, record.conference_id).chair_name == "Bea Second-Chair"
+        check.close()
+        history = app.screen.query_one("#history", DataTable)
+        changed = [
+            c
+            for a, c in zip(column(history, 2), column(history, 4), strict=True)
+            if a == "change chair"
+        ]
+        assert changed and "clash_override: Ada is ill; Bea covers both" in changed[0]
 
 
 async def test_mark_held_starts_a_plan_and_offers_the_first_review(sample_url: str) -> None:
