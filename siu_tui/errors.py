@@ -9,3 +9,11 @@ class UserFacingError(Exception):
 
 class DatabaseTooNew(UserFacingError):
     """The database was upgraded by a newer SIU Desk than this one."""
+
+
+class ServiceError(UserFacingError):
+    """Something the user can put right; the message is written for them."""
+
+
+class WriteConflict(ServiceError):
+    """The database refused a write another clerk's change made impossible (a constraint)."""

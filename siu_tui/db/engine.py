@@ -4,7 +4,15 @@ SQLite gets WAL (readers never block the writer), ``synchronous=FULL`` (a commit
 survives a power cut), foreign keys, and a busy timeout. Every write transaction starts with
 ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes fails at once with
 "database is locked" when another process wrote in between, whatever the timeout, whereas an
-immediate one waits its turn. Other databases (PostgreSQL later) use their own defaults.
+immediate one waits its turn.
+
+PostgreSQL (the office database) is kept to the same rule: every write transaction takes one
+transaction-scoped advisory lock before anything else, so writers queue one behind the other as
+on SQLite, and each reads what the one before it committed (READ COMMITTED takes a fresh
+snapshot per statement, after the lock). Readers never wait. A check-then-insert race (the
+same challenge escalated twice) therefore ends the same way on both databases. A unique or
+foreign-key constraint that still fails becomes a sentence for the clerk (``WriteConflict``),
+never "Something went wrong".
 """
 
 from __future__ import annotations
@@ -15,10 +23,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from siu_tui.config import sqlite_path
 from siu_tui.db import planner  # noqa: F401  (SQLite's index hints, see there)
+from siu_tui.errors import WriteConflict
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -29,7 +39,18 @@ SQLITE_CACHE_KIB = 32768
 """32 MiB of page cache per connection, against SQLite's 2 MiB default."""
 
 
+WRITE_LOCK_KEY = 0x5349_5544_4553_4B
+"""The advisory lock every PostgreSQL write transaction holds ("SIUDESK" in ASCII)."""
+
+WRITE_CONFLICT = (
+    "Someone else saved a change to the same record at the same moment, so this was not "
+    "saved. Look again at the record and try once more."
+)
+
+
 def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql"):
+        return _postgresql_engine(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     path = sqlite_path(url)
@@ -66,6 +87,17 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _postgresql_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        if connection.get_execution_options().get("siu_write", False):
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+    return engine
+
+
 class Store:
     """The database behind one SIU Desk: sessions for reading and for writing."""
 
@@ -86,9 +118,16 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: committed whole on success, rolled back whole on error."""
-        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        """One write transaction: committed whole on success, rolled back whole on error.
+
+        A constraint the database refuses (two clerks saving the same thing at once) is
+        raised as ``WriteConflict``, a sentence the clerk can act on.
+        """
+        try:
+            with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except IntegrityError as exc:
+            raise WriteConflict(WRITE_CONFLICT) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from siu_tui.errors import DatabaseTooNew, UserFacingError
+from siu_tui.errors import DatabaseTooNew, ServiceError, WriteConflict
 
-__all__ = ["DatabaseTooNew", "ImportRefused", "NotFound", "ServiceError", "ValidationError"]
-
-
-class ServiceError(UserFacingError):
-    """Something the user can put right; the message is written for them."""
+__all__ = [
+    "DatabaseTooNew",
+    "ImportRefused",
+    "NotFound",
+    "ServiceError",
+    "ValidationError",
+    "WriteConflict",
+]
 
 
 class ValidationError(ServiceError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
 import textwrap
 import warnings
 from datetime import date, time
@@ -17,12 +18,12 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import CheckConstraint, Column, func, inspect, text
+from sqlalchemy import Boolean, CheckConstraint, Column, MetaData, Table, func, inspect, text
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
 import siu_tui.db.migrate as migrate
+from siu_tui.config import data_dir
 from siu_tui.db.engine import Store
 from siu_tui.db.migrate import (
     HEAD_REVISION,
@@ -34,7 +35,7 @@ from siu_tui.db.migrate import (
 )
 from siu_tui.db.models import AuditEvent, Child, Conference, ConferenceChild, Family, Staff
 from siu_tui.services.admin import check_database
-from siu_tui.services.errors import DatabaseTooNew
+from siu_tui.services.errors import DatabaseTooNew, WriteConflict
 
 FIRST_REVISION = "0001_initial"
 
@@ -148,40 +149,47 @@ RAW_ROWS: list[tuple[str, dict[str, object]]] = [
 ]
 
 
-def insert_raw(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA foreign_keys=ON")
-        for table, row in RAW_ROWS:
-            columns = ", ".join(row)
-            marks = ", ".join("?" for _ in row)
-            conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
-    conn.close()
-
-
-def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table (but Alembic's own), read with plain sqlite3; tables with no
-    rows are left out, so a migration that adds an empty table compares equal."""
-    conn = sqlite3.connect(path)
-    try:
-        tables = [
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version' ORDER BY name"
+def insert_raw(store: Store) -> None:
+    """Insert ``RAW_ROWS`` with plain SQL; PostgreSQL takes the 0/1 flags as true/false."""
+    with store.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        for name, row in RAW_ROWS:
+            table = Table(name, MetaData(), autoload_with=conn)
+            values = {
+                key: bool(value) if isinstance(table.c[key].type, Boolean) else value
+                for key, value in row.items()
+            }
+            conn.execute(
+                text(
+                    f"INSERT INTO {name} ({', '.join(row)}) "
+                    f"VALUES ({', '.join(':' + key for key in row)})"
+                ),
+                values,
             )
-        ]
-        rows = {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
-        return {t: r for t, r in rows.items() if r}
-    finally:
-        conn.close()
 
 
-def index_names(path: Path) -> set[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    finally:
-        conn.close()
+def dump(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table (but Alembic's own), read with plain SQL; tables with no
+    rows are left out, so a migration that adds an empty table compares equal."""
+    with store.engine.connect() as conn:
+        tables = sorted(set(inspect(conn).get_table_names()) - {"alembic_version"})
+        rows = {
+            t: [tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {t} ORDER BY 1")]
+            for t in tables
+        }
+    return {t: r for t, r in rows.items() if r}
+
+
+def index_names(store: Store) -> set[str]:
+    """Every index's name, those on expressions too (which SQLite's reflection leaves out)."""
+    catalogue = (
+        "SELECT name FROM sqlite_master WHERE type = 'index'"
+        if store.engine.dialect.name == "sqlite"
+        else "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    )
+    with store.engine.connect() as conn:
+        return {str(name) for (name,) in conn.exec_driver_sql(catalogue)}
 
 
 def stored_revision(path: Path) -> str:
@@ -190,6 +198,22 @@ def stored_revision(path: Path) -> str:
         return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     finally:
         conn.close()
+
+
+def sqlite_dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    backup = Store(f"sqlite:///{path}")
+    try:
+        return dump(backup)
+    finally:
+        backup.dispose()
+
+
+def sqlite_index_names(path: Path) -> set[str]:
+    backup = Store(f"sqlite:///{path}")
+    try:
+        return index_names(backup)
+    finally:
+        backup.dispose()
 
 
 def backups(path: Path) -> list[Path]:
@@ -207,11 +231,11 @@ def schema_differences(store: Store) -> list[object]:
 
 
 @pytest.fixture
-def old_database(store: Store, db_path: Path) -> Store:
+def old_database(store: Store) -> Store:
     """A database made by SIU Desk at revision 0001, holding a booked conference."""
     upgrade(store, FIRST_REVISION)
     assert current_revision(store) == FIRST_REVISION
-    insert_raw(db_path)
+    insert_raw(store)
     return store
 
 
@@ -219,10 +243,11 @@ def test_head_revision_constant_matches_the_scripts() -> None:
     assert script_head() == HEAD_REVISION
 
 
+@pytest.mark.sqlite_only("the copy aside is a SQLite file; PostgreSQL's is pg_dump's, below")
 def test_upgrade_from_0001_keeps_every_row_and_backs_up_first(
     old_database: Store, db_path: Path
 ) -> None:
-    before = dump(db_path)
+    before = dump(old_database)
     assert sum(len(rows) for rows in before.values()) == len(RAW_ROWS)
 
     result = ensure_current(old_database)
@@ -231,8 +256,8 @@ def test_upgrade_from_0001_keeps_every_row_and_backs_up_first(
     assert result.after == HEAD_REVISION
     assert result.changed
     assert current_revision(old_database) == HEAD_REVISION
-    assert dump(db_path) == before
-    assert index_names(db_path) >= INDEXES_0002
+    assert dump(old_database) == before
+    assert index_names(old_database) >= INDEXES_0002
 
     # The copy taken before the upgrade sits beside the database and is a working database
     # at the old revision with the same records.
@@ -240,13 +265,48 @@ def test_upgrade_from_0001_keeps_every_row_and_backs_up_first(
     assert result.backup.parent == db_path.parent
     assert backups(db_path) == [result.backup]
     assert stored_revision(result.backup) == FIRST_REVISION
-    assert dump(result.backup) == before
-    assert not INDEXES_0002 & index_names(result.backup)
+    assert sqlite_dump(result.backup) == before
+    assert not INDEXES_0002 & sqlite_index_names(result.backup)
     conn = sqlite3.connect(result.backup)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     finally:
         conn.close()
+
+
+@pytest.mark.postgresql_only("pg_dump's copy of an office database")
+def test_upgrade_on_postgresql_dumps_the_database_first(old_database: Store) -> None:
+    before = dump(old_database)
+
+    result = ensure_current(old_database)
+
+    assert result.after == HEAD_REVISION
+    assert dump(old_database) == before
+    assert result.note is None
+    assert result.backup is not None
+    assert result.backup.parent == data_dir() / "backups"
+    assert result.backup.stat().st_mode & 0o777 == 0o600
+    assert result.backup.parent.stat().st_mode & 0o777 == 0o700
+    # A real dump of the 0001 database, holding its rows.
+    listing = subprocess.run(
+        ["pg_restore", "--list", str(result.backup)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "TABLE DATA public conference" in listing
+    assert "alembic_version" in listing
+
+
+@pytest.mark.postgresql_only("without pg_dump, an office database's backups are its DBA's")
+def test_upgrade_on_postgresql_without_pg_dump_says_backups_are_the_administrators(
+    old_database: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    result = ensure_current(old_database)
+    assert result.after == HEAD_REVISION
+    assert result.backup is None
+    assert result.note is not None
+    assert "pg_dump is not on the PATH" in result.note
+    assert "administrator" in result.note
+    assert not (data_dir() / "backups").exists()
 
 
 def test_rows_written_by_0001_read_back_through_the_models(old_database: Store) -> None:
@@ -274,14 +334,16 @@ def test_rows_written_by_0001_read_back_through_the_models(old_database: Store) 
     assert check_database(old_database.url).ok
 
 
-def test_brand_new_file_is_not_backed_up(store: Store, db_path: Path) -> None:
+def test_brand_new_database_is_not_backed_up(store: Store, tmp_path: Path) -> None:
     result = ensure_current(store)
     assert result.before is None
     assert result.after == HEAD_REVISION
     assert result.backup is None
-    assert backups(db_path) == []
+    assert result.note is None
+    assert not any(tmp_path.rglob("*.bak")) and not any(tmp_path.rglob("*.dump"))
 
 
+@pytest.mark.sqlite_only("counts the SQLite copies beside the file")
 def test_up_to_date_database_is_not_copied_again(old_database: Store, db_path: Path) -> None:
     first = ensure_current(old_database)
     assert first.backup is not None
@@ -306,14 +368,16 @@ def test_migrated_schema_matches_the_models(store: Store) -> None:
     assert schema_differences(store) == []
 
 
-def test_migrated_schema_has_the_models_check_constraints(store: Store, db_path: Path) -> None:
+def test_migrated_schema_has_the_models_check_constraints(store: Store) -> None:
     """Autogenerate does not compare CHECK constraints, so check them by name."""
     ensure_current(store)
-    conn = sqlite3.connect(db_path)
-    try:
-        sql = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
-    finally:
-        conn.close()
+    with store.engine.connect() as conn:
+        inspector = inspect(conn)
+        stored = {
+            (table, str(check["name"]))
+            for table in inspector.get_table_names()
+            for check in inspector.get_check_constraints(table)
+        }
     expected = [
         (table.name, constraint.name)
         for table in SQLModel.metadata.sorted_tables
@@ -326,7 +390,7 @@ def test_migrated_schema_has_the_models_check_constraints(store: Store, db_path:
         "ck_conference_status",
     }
     for table, name in expected:
-        assert f"CONSTRAINT {name} CHECK" in sql[table], (table, name)
+        assert (table, name) in stored
 
 
 INDEXES_0003 = {
@@ -349,6 +413,7 @@ def index_sql(path: Path) -> dict[str, str]:
         conn.close()
 
 
+@pytest.mark.sqlite_only("reads SQLite's stored index SQL; autogenerate compares PostgreSQL's")
 def test_expression_indexes_match_the_models(store: Store, db_path: Path) -> None:
     """Autogenerate skips expression indexes on SQLite, so compare them by name and text."""
     ensure_current(store)
@@ -368,23 +433,22 @@ def test_expression_indexes_match_the_models(store: Store, db_path: Path) -> Non
         assert expression.replace("child.", "") in stored[str(index.name)]
 
 
-def test_upgrade_from_0002_adds_teams_and_search_indexes(
-    old_database: Store, db_path: Path
-) -> None:
+def test_upgrade_from_0002_adds_teams_and_search_indexes(old_database: Store) -> None:
     upgrade(old_database, "0002_list_indexes")
-    before = dump(db_path)
-    assert "ix_family_name" in index_names(db_path)
+    before = dump(old_database)
+    assert "ix_family_name" in index_names(old_database)
 
     result = ensure_current(old_database)
 
     assert result.before == "0002_list_indexes"
-    assert result.backup is not None
-    assert dump(db_path) == before
-    assert index_names(db_path) >= INDEXES_0002 | INDEXES_0003
+    assert dump(old_database) == before
+    assert index_names(old_database) >= INDEXES_0002 | INDEXES_0003
     replaced = {"ix_family_name", "ix_conference_family_id", "ix_conference_child_child_id"}
-    assert not replaced & index_names(db_path)
+    assert not replaced & index_names(old_database)
     with old_database.engine.connect() as conn:
         assert "locality_team" in inspect(conn).get_table_names()
+        if conn.dialect.name != "sqlite":
+            return
         # The child-name search reads the expression index rather than every child.
         plan = conn.exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT id FROM child "
@@ -409,35 +473,35 @@ def test_downgrade_to_base_and_upgrade_again(store: Store) -> None:
     assert schema_differences(store) == []
 
 
-def test_downgrade_to_0001_keeps_the_records(old_database: Store, db_path: Path) -> None:
+def test_downgrade_to_0001_keeps_the_records(old_database: Store) -> None:
     ensure_current(old_database)
-    before = dump(db_path)
+    before = dump(old_database)
     config = alembic_config(old_database)
     with old_database.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, FIRST_REVISION)
     assert current_revision(old_database) == FIRST_REVISION
-    assert not INDEXES_0002 & index_names(db_path)
-    assert dump(db_path) == before
+    assert not INDEXES_0002 & index_names(old_database)
+    assert dump(old_database) == before
     ensure_current(old_database)
-    assert dump(db_path) == before
-    assert index_names(db_path) >= INDEXES_0002
+    assert dump(old_database) == before
+    assert index_names(old_database) >= INDEXES_0002
 
 
-def test_database_from_a_newer_desk_is_refused_untouched(store: Store, db_path: Path) -> None:
+def test_database_from_a_newer_desk_is_refused_untouched(store: Store, tmp_path: Path) -> None:
     """An older laptop opening a database a newer SIU Desk upgraded must say so plainly
     (``DatabaseTooNew``), not fail inside Alembic, and must not copy the file on every try."""
     ensure_current(store)
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0099_from_a_newer_desk'"))
-    before = dump(db_path)
+    before = dump(store)
 
     with pytest.raises(DatabaseTooNew):
         ensure_current(store)
 
     assert current_revision(store) == "0099_from_a_newer_desk"
-    assert dump(db_path) == before
-    assert backups(db_path) == []
+    assert dump(store) == before
+    assert not any(tmp_path.rglob("*.bak")) and not any(tmp_path.rglob("*.dump"))
 
 
 # --- The next migration: run real upgrade() on a copy of the scripts plus one more ----------
@@ -466,10 +530,10 @@ def add_migration(
 
 
 def test_a_failing_migration_leaves_the_database_as_it_was(
-    old_database: Store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    old_database: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ensure_current(old_database)
-    before = dump(db_path)
+    before = dump(old_database)
     add_migration(
         tmp_path,
         monkeypatch,
@@ -485,12 +549,15 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
         upgrade(old_database, "0003_fails")
 
     assert current_revision(old_database) == HEAD_REVISION
-    assert dump(db_path) == before
-    assert "scratch" not in dump(db_path)
-    assert len(backups(db_path)) == 2  # one before 0002, one before the failed 0003
+    assert dump(old_database) == before
+    with old_database.engine.connect() as conn:
+        assert "scratch" not in inspect(conn).get_table_names()
+    if old_database.path is not None:
+        assert len(backups(old_database.path)) == 2  # one before 0002, one before the failed 0003
     assert check_database(old_database.url).ok
 
 
+@pytest.mark.sqlite_only("SQLite's batch rebuild of a table others point to")
 def test_a_migration_that_rebuilds_a_referenced_table_keeps_every_row(
     old_database: Store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -498,7 +565,7 @@ def test_a_migration_that_rebuilds_a_referenced_table_keeps_every_row(
     env.py turns on). Rebuilding ``family``, which children and conferences point to, must work
     on a database that holds records."""
     ensure_current(old_database)
-    before = dump(db_path)
+    before = dump(old_database)
     add_migration(
         tmp_path,
         monkeypatch,
@@ -514,7 +581,7 @@ def test_a_migration_that_rebuilds_a_referenced_table_keeps_every_row(
     upgrade(old_database, "0003_rebuild_family")
 
     assert current_revision(old_database) == "0003_rebuild_family"
-    assert dump(db_path) == before
+    assert dump(old_database) == before
     with old_database.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_key_check")).fetchall() == []
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -523,6 +590,7 @@ def test_a_migration_that_rebuilds_a_referenced_table_keeps_every_row(
 # --- The connection settings the store relies on ---------------------------------------------
 
 
+@pytest.mark.sqlite_only("SQLite's PRAGMAs")
 def test_store_connections_use_wal_full_sync_and_foreign_keys(store: Store) -> None:
     ensure_current(store)
     with store.engine.connect() as conn:
@@ -538,7 +606,7 @@ def test_store_connections_use_wal_full_sync_and_foreign_keys(store: Store) -> N
 
 def test_foreign_key_violation_is_refused_and_nothing_is_written(store: Store) -> None:
     ensure_current(store)
-    with pytest.raises(IntegrityError), store.write() as session:
+    with pytest.raises(WriteConflict), store.write() as session:
         session.add(Family(reference="FAM-0001", name="Smith"))
         session.flush()
         session.add(
