@@ -631,28 +631,34 @@ def _alive(smtp: smtplib.SMTP) -> bool:
 
 def _claim(desk: Desk) -> tuple[OutboxMessage, dict[str, Any]] | None:
     """Take the oldest queued message that has an address: ``sending``, one more attempt, and
-    the claim time in ``sent_at``. The conditional update makes the claim safe against
-    another sender on the same database."""
+    the claim time in ``sent_at``; None only when no message is left to take.
+
+    The conditional update makes the claim safe against another sender on the same
+    database. Writes are serialised, so a claim is not lost in practice; should one be (the
+    other sender took that message first), this one takes the next message rather than
+    stopping with the rest still queued.
+    """
     with desk.store.write() as session:
-        candidate = session.exec(
-            select(OutboxMessage)
-            .where(OutboxMessage.state == QUEUED, OutboxMessage.to_address != "")
-            .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
-            .limit(1)
-        ).first()
-        if candidate is None:
-            return None
-        before = audit.snapshot(candidate)
-        claimed = session.execute(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id) == candidate.id, col(OutboxMessage.state) == QUEUED)
-            .values(state=SENDING, attempts=OutboxMessage.attempts + 1, sent_at=clock.now())
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return None
-        session.refresh(candidate)
-        session.expunge(candidate)
-        return candidate, before
+        while True:
+            candidate = session.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.state == QUEUED, OutboxMessage.to_address != "")
+                .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
+                .limit(1)
+            ).first()
+            if candidate is None:
+                return None
+            before = audit.snapshot(candidate)
+            claimed = session.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == candidate.id, col(OutboxMessage.state) == QUEUED)
+                .values(state=SENDING, attempts=OutboxMessage.attempts + 1, sent_at=clock.now())
+            )
+            if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                session.refresh(candidate)
+                session.expunge(candidate)
+                return candidate, before
+            session.expire(candidate)  # taken by the other sender: read the queue again
 
 
 def _finish(
