@@ -3,6 +3,8 @@ report queries, and importing a 100,000-row history file.
 
 Start-up is timed from outside, process start to exit, median of several runs, on a
 100,000-conference demo database (made once with `siu demo` and kept in bench/.data).
+With ``BENCH_DATABASE_URL`` set to a PostgreSQL database, the list, search, home screen and
+annual report are also timed there, beside SQLite's (bench/bench_office.py).
 """
 
 from __future__ import annotations
@@ -62,7 +64,14 @@ def timed(*args: str) -> float:
 def main() -> None:
     from datetime import date
 
-    from bench import bench_import, bench_list, bench_outstanding, bench_report, bench_week
+    from bench import (
+        bench_import,
+        bench_list,
+        bench_office,
+        bench_outstanding,
+        bench_report,
+        bench_week,
+    )
 
     url = demo_database()
     bare = timed("bare")
@@ -132,6 +141,8 @@ def main() -> None:
         f"({imported['conferences']:,} conferences; the issue asks for under 30 s)"
     )
     print(f"siu import, the same file again:     {imported['again_s']:7.1f} s  (all skipped)")
+    if os.environ.get(bench_office.ENV_URL):
+        bench_office.run(url, week_day, CONFERENCES)
 
 
 if __name__ == "__main__":
