@@ -87,8 +87,21 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+PG_POOL_SIZE = 3
+PG_POOL_OVERFLOW = 2
+"""A desk holds at most five connections to the office server (one or two in ordinary use),
+so a server's ``max_connections`` divided by five is how many desks it serves at their
+busiest (the README's office set-up)."""
+
+
 def _postgresql_engine(url: str) -> Engine:
-    engine = create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        isolation_level="READ COMMITTED",
+        pool_size=PG_POOL_SIZE,
+        max_overflow=PG_POOL_OVERFLOW,
+    )
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from siu_tui.clock import now
 from siu_tui.config import data_dir
@@ -133,7 +133,15 @@ def backup_postgresql(url: str, label: str) -> Path | None:
     env = dict(os.environ)
     if parsed.password:
         env["PGPASSWORD"] = str(parsed.password)
-    dsn = parsed.set(drivername="postgresql", password=None).render_as_string()
+    # Rebuilt without the password (URL.set cannot remove one), for libpq's own URL syntax.
+    dsn = URL.create(
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    ).render_as_string(hide_password=False)
     done = subprocess.run(
         [pg_dump, "--format=custom", f"--file={target}", f"--dbname={dsn}"],
         env=env,

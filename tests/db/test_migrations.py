@@ -631,3 +631,28 @@ def test_a_read_session_never_commits(store: Store) -> None:
         session.flush()
     with store.read() as session:
         assert session.exec(select(func.count()).select_from(Family)).one() == 0
+
+
+def test_pg_dump_gets_the_password_in_its_environment_never_on_its_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any user on the server can read another's command line (``ps``); the password is
+    handed to pg_dump the way libpq reads it, in PGPASSWORD. (A stand-in pg_dump records what
+    it was given: the test server lets its users in without a password.)"""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    seen = tmp_path / "seen"
+    stub = bindir / "pg_dump"
+    stub.write_text(f'#!/bin/sh\necho "$@" > {seen}\necho "$PGPASSWORD" >> {seen}\n')
+    stub.chmod(0o700)
+    monkeypatch.setenv("PATH", str(bindir))
+
+    target = migrate.backup_postgresql(
+        "postgresql+psycopg://siu_owner:s3cret%40pw@db.example/siu?sslmode=verify-full", "0007"
+    )
+
+    assert target is not None and target.stat().st_mode & 0o777 == 0o600
+    arguments, password = seen.read_text().splitlines()
+    assert "s3cret" not in arguments
+    assert "--dbname=postgresql://siu_owner@db.example/siu?sslmode=verify-full" in arguments
+    assert password == "s3cret@pw"
