@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
@@ -35,3 +36,13 @@ def sql(url: str, statement: str) -> list[tuple[Any, ...]]:
             ]
     finally:
         store.dispose()
+
+
+@pytest.fixture
+def db_args(db_url: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The arguments that name ``db_url`` to ``siu``: ``--db PATH`` for a SQLite file;
+    none for PostgreSQL, named by ``SIU_DATABASE_URL`` instead."""
+    if db_url.startswith("sqlite:///"):
+        return ["--db", db_url.removeprefix("sqlite:///")]
+    monkeypatch.setenv("SIU_DATABASE_URL", db_url)
+    return []
