@@ -22,8 +22,10 @@ from pg_cluster import (
     Cluster,
     NoPostgreSQL,
     create_database,
+    create_migrated_template,
     drop_database,
 )
+from sqlalchemy.engine import make_url
 
 from siu_tui import clock
 
@@ -31,6 +33,10 @@ TODAY = date(2026, 11, 25)
 """Every test runs on Wednesday 25 November 2026, whatever the calendar says."""
 
 ENV_PG_ERROR = "SIU_TEST_POSTGRESQL_ERROR"
+ENV_TEMPLATE = "SIU_TEST_POSTGRESQL_TEMPLATE"
+EMPTY_DATABASE_FOLDERS = ("db",)
+"""The store's tests start from an empty database (they test the migrations); the others
+start from a copy of one at the newest schema, as SQLite's start from a file made on open."""
 BACKENDS = ("sqlite", "postgresql")
 SQLITE_ONLY_FOLDERS = ("ui", "domain")
 
@@ -47,15 +53,20 @@ def pytest_configure(config: pytest.Config) -> None:
     global _cluster
     if hasattr(config, "workerinput") or os.environ.get(ENV_STARTED):
         return  # an xdist worker: the controller started the server and said where it is
-    own = os.environ.get(ENV_OWN_SERVER)
-    if own:
-        os.environ[ENV_STARTED] = own
-        return
     try:
-        _cluster = Cluster()
-        os.environ[ENV_STARTED] = _cluster.start()
+        server = os.environ.get(ENV_OWN_SERVER)
+        if not server:
+            _cluster = Cluster()
+            server = _cluster.start()
+        os.environ[ENV_TEMPLATE] = create_migrated_template(server)
+        os.environ[ENV_STARTED] = server
     except NoPostgreSQL as exc:
         os.environ[ENV_PG_ERROR] = str(exc)  # every PostgreSQL test fails with this sentence
+        if _cluster is not None:
+            _cluster.stop()
+        _cluster = None
+    except Exception as exc:  # a server of one's own that cannot be reached, say
+        os.environ[ENV_PG_ERROR] = f"The test PostgreSQL server cannot be used: {exc}"
         if _cluster is not None:
             _cluster.stop()
         _cluster = None
@@ -63,6 +74,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     global _cluster
+    template = os.environ.get(ENV_TEMPLATE)
+    if template and not hasattr(config, "workerinput") and os.environ.get(ENV_STARTED):
+        server = os.environ[ENV_STARTED]
+        drop_database(server, make_url(server).set(database=template).render_as_string(False))
+        os.environ.pop(ENV_TEMPLATE, None)
     if _cluster is not None:
         _cluster.stop()
         os.environ.pop(ENV_STARTED, None)
@@ -72,8 +88,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db_url" not in metafunc.fixturenames:
         return
-    folder = Path(metafunc.definition.path).parent.name
-    backends: tuple[str, ...] = ("sqlite",) if folder in SQLITE_ONLY_FOLDERS else BACKENDS
+    if Path(metafunc.definition.path).parent.name in SQLITE_ONLY_FOLDERS:
+        return  # db_url is SQLite's, and the test's name (and snapshot's) stays as it was
+    backends: tuple[str, ...] = BACKENDS
     for backend in BACKENDS:
         marker = metafunc.definition.get_closest_marker(f"{backend}_only")
         if marker is None:
@@ -108,11 +125,13 @@ def pinned_today(
 
 @pytest.fixture
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a SQLite file not made yet, or a new PostgreSQL database."""
+    """A SQLite file not made yet, or a new PostgreSQL database (empty for the store's tests,
+    at the newest schema for the others)."""
     if getattr(request, "param", "sqlite") == "sqlite":
         yield f"sqlite:///{tmp_path / 'siu.db'}"
         return
     server = postgresql_server()
-    url = create_database(server)
+    empty = Path(request.node.path).parent.name in EMPTY_DATABASE_FOLDERS
+    url = create_database(server, "template0" if empty else os.environ[ENV_TEMPLATE])
     yield url
     drop_database(server, url)
