@@ -5,6 +5,8 @@ Start-up is timed in fresh processes, from process start, median of several runs
 and of a bare Textual app taken in turn (so both share the machine's noise), on a
 100,000-conference demo database (made once with `siu demo` and kept in bench/.data): the
 first frame, and the home screen's data on screen, each as a ratio to the bare app's.
+With ``BENCH_DATABASE_URL`` set to a PostgreSQL database, the list, search, home screen and
+annual report are also timed there, beside SQLite's (bench/bench_office.py).
 """
 
 from __future__ import annotations
@@ -85,7 +87,14 @@ def startup(url: str, runs: int = RUNS) -> dict[str, float]:
 def main() -> None:
     from datetime import date
 
-    from bench import bench_import, bench_list, bench_outstanding, bench_report, bench_week
+    from bench import (
+        bench_import,
+        bench_list,
+        bench_office,
+        bench_outstanding,
+        bench_report,
+        bench_week,
+    )
 
     url = demo_database()
     if wanted("startup"):
@@ -169,6 +178,8 @@ def main() -> None:
         f"({imported['conferences']:,} conferences; the issue asks for under 30 s)"
     )
     print(f"siu import, the same file again:     {imported['again_s']:7.1f} s  (all skipped)")
+    if os.environ.get(bench_office.ENV_URL):
+        bench_office.run(url, week_day, CONFERENCES)
 
 
 if __name__ == "__main__":

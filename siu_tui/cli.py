@@ -494,7 +494,8 @@ def db() -> None:
 @_db_option
 @click.pass_context
 def upgrade(ctx: click.Context, db_path: str | None) -> None:
-    """Bring the database up to this version (copying the file aside first)."""
+    """Bring the database up to this version (copying it aside first: the SQLite file, or a
+    PostgreSQL database with pg_dump when it is on the PATH)."""
     from siu_tui.db.engine import Store
     from siu_tui.db.migrate import upgrade as run_upgrade
 
@@ -509,6 +510,8 @@ def upgrade(ctx: click.Context, db_path: str | None) -> None:
     click.echo(f"Upgraded from {result.before or 'empty'} to {result.after}.")
     if result.backup:
         click.echo(f"The previous copy is kept at {result.backup}")
+    if result.note:
+        click.echo(result.note)
 
 
 @db.command()

@@ -32,3 +32,11 @@ class DatabaseBusy(UserFacingError):
 
     def __init__(self, message: str = MESSAGE) -> None:
         super().__init__(message)
+
+
+class ServiceError(UserFacingError):
+    """Something the user can put right; the message is written for them."""
+
+
+class WriteConflict(ServiceError):
+    """The database refused a write another clerk's change made impossible (a constraint)."""

@@ -4,7 +4,15 @@ SQLite gets WAL (readers never block the writer), ``synchronous=FULL`` (a commit
 survives a power cut), foreign keys, and a busy timeout. Every write transaction starts with
 ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes fails at once with
 "database is locked" when another process wrote in between, whatever the timeout, whereas an
-immediate one waits its turn. Other databases (PostgreSQL later) use their own defaults.
+immediate one waits its turn.
+
+PostgreSQL (the office database) is kept to the same rule: every write transaction takes one
+transaction-scoped advisory lock before anything else, so writers queue one behind the other as
+on SQLite, and each reads what the one before it committed (READ COMMITTED takes a fresh
+snapshot per statement, after the lock). Readers never wait. A check-then-insert race (the
+same challenge escalated twice) therefore ends the same way on both databases. A unique or
+foreign-key constraint that still fails becomes a sentence for the clerk (``WriteConflict``),
+never "Something went wrong".
 
 A SQLite file is looked at before SQLite opens it (``db.sqlite_file``): an empty file, a text
 file or one cut short is refused with a sentence instead of being written over or failing
@@ -20,13 +28,13 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from siu_tui.config import shown_url, sqlite_path
 from siu_tui.db import planner  # noqa: F401  (SQLite's index hints, see there)
 from siu_tui.db.sqlite_file import check_sqlite_file
-from siu_tui.errors import BadDatabaseURL, DatabaseBusy, DatabaseUnusable
+from siu_tui.errors import BadDatabaseURL, DatabaseBusy, DatabaseUnusable, WriteConflict
 from siu_tui.files import make_private_dir, private_umask
 
 BUSY_TIMEOUT_MS = 15_000
@@ -56,7 +64,18 @@ def _create_engine(url: str, **options: object) -> Engine:
         ) from None
 
 
+WRITE_LOCK_KEY = 0x5349_5544_4553_4B
+"""The advisory lock every PostgreSQL write transaction holds ("SIUDESK" in ASCII)."""
+
+WRITE_CONFLICT = (
+    "Someone else saved a change to the same record at the same moment, so this was not "
+    "saved. Look again at the record and try once more."
+)
+
+
 def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql"):
+        return _postgresql_engine(url)
     if not url.startswith("sqlite"):
         return _create_engine(url, pool_pre_ping=True)
     path = sqlite_path(url)
@@ -122,6 +141,30 @@ def _busy_is_a_sentence() -> Iterator[None]:
         raise
 
 
+PG_POOL_SIZE = 3
+PG_POOL_OVERFLOW = 2
+"""A desk holds at most five connections to the office server (one or two in ordinary use),
+so a server's ``max_connections`` divided by five is how many desks it serves at their
+busiest (the README's office set-up)."""
+
+
+def _postgresql_engine(url: str) -> Engine:
+    engine = _create_engine(
+        url,
+        pool_pre_ping=True,
+        isolation_level="READ COMMITTED",
+        pool_size=PG_POOL_SIZE,
+        max_overflow=PG_POOL_OVERFLOW,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        if connection.get_execution_options().get("siu_write", False):
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+    return engine
+
+
 class Store:
     """The database behind one SIU Desk: sessions for reading and for writing."""
 
@@ -145,13 +188,19 @@ class Store:
         """One write transaction: committed whole on success, rolled back whole on error.
 
         Still waiting for another writer after the busy timeout, it gives up with
-        ``DatabaseBusy`` (a sentence for the clerk, who keeps what they typed)."""
-        with (
-            _busy_is_a_sentence(),
-            Session(self._write_engine, expire_on_commit=False) as session,
-            session.begin(),
-        ):
-            yield session
+        ``DatabaseBusy`` (a sentence for the clerk, who keeps what they typed). A constraint
+        the database refuses (two clerks saving the same thing at once) is raised as
+        ``WriteConflict``, a sentence the clerk can act on.
+        """
+        try:
+            with (
+                _busy_is_a_sentence(),
+                Session(self._write_engine, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                yield session
+        except IntegrityError as exc:
+            raise WriteConflict(WRITE_CONFLICT) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -4,21 +4,35 @@ The app checks the stored revision against ``HEAD_REVISION`` with one query, so 
 database costs no Alembic import at start-up. When a migration is pending on a SQLite file
 that already holds data, the file is copied aside first (SQLite's online backup, safe under
 WAL), so a failed upgrade can never cost a clerk their records. A copy that cannot be finished
-(a full disk) is removed rather than left looking like a backup.
+(a full disk) is removed rather than left looking like a backup. On PostgreSQL the copy is
+``pg_dump``'s (a 0600 file in the data folder's ``backups``) when ``pg_dump`` is on the PATH;
+without it the upgrade says plainly that the office database's backups are its
+administrator's, and goes ahead (PostgreSQL runs each migration in one transaction, so a failed
+one changes nothing).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import URL, make_url
 
 from siu_tui.clock import now
+from siu_tui.config import data_dir
 from siu_tui.db.engine import Store
 from siu_tui.errors import DatabaseTooNew, UserFacingError
 from siu_tui.files import private_open
+
+NO_PG_DUMP = (
+    "No copy was taken first: pg_dump is not on the PATH here, so backups of this PostgreSQL "
+    "database are its administrator's (see the README's office set-up)."
+)
 
 HEAD_REVISION = "0009_moves"
 """The newest migration; tests check it matches the scripts in migrations/versions."""
@@ -31,6 +45,8 @@ class UpgradeResult:
     before: str | None
     after: str
     backup: Path | None
+    note: str | None = None
+    """Why no copy was taken of a database with records, when none was."""
 
     @property
     def changed(self) -> bool:
@@ -96,6 +112,58 @@ def backup_sqlite(path: Path, label: str) -> Path:
     return target
 
 
+def backups_dir() -> Path:
+    """Where copies of an office (PostgreSQL) database taken before an upgrade are kept."""
+    return data_dir() / "backups"
+
+
+def backup_postgresql(url: str, label: str) -> Path | None:
+    """``pg_dump`` the database into a 0600 file in ``backups_dir()``; None without pg_dump.
+
+    The password goes to pg_dump in its environment, never on its command line.
+    """
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        return None
+    parsed = make_url(url)
+    folder = backups_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{parsed.database}.before-{label}-{stamp}.dump"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{parsed.database}.before-{label}-{stamp}-{n}.dump"
+    target.touch(mode=0o600)
+    target.chmod(0o600)
+    env = dict(os.environ)
+    if parsed.password:
+        env["PGPASSWORD"] = str(parsed.password)
+    # Rebuilt without the password (URL.set cannot remove one), for libpq's own URL syntax.
+    dsn = URL.create(
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    ).render_as_string(hide_password=False)
+    done = subprocess.run(
+        [pg_dump, "--format=custom", f"--file={target}", f"--dbname={dsn}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        target.unlink(missing_ok=True)
+        reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "no reason"
+        raise UserFacingError(
+            f"The database was not upgraded: pg_dump could not copy it first ({reason})."
+        )
+    return target
+
+
 def upgrade(store: Store, revision: str = "head") -> UpgradeResult:
     """Apply pending migrations (up to ``revision``), backing up a SQLite file with data."""
     from alembic import command
@@ -109,9 +177,12 @@ def upgrade(store: Store, revision: str = "head") -> UpgradeResult:
             f"This database was upgraded by a newer SIU Desk (schema {before}); this one knows "
             f"schemas up to {HEAD_REVISION}. Install the newer SIU Desk to open it."
         )
-    backup = None
+    backup = note = None
     if store.path is not None and store.path.exists() and _has_tables(store):
         backup = backup_sqlite(store.path, before or "unversioned")
+    elif store.engine.dialect.name == "postgresql" and _has_tables(store):
+        backup = backup_postgresql(store.url, before or "unversioned")
+        note = None if backup else NO_PG_DUMP
     config = alembic_config(store)
     with store.engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
@@ -132,7 +203,7 @@ def upgrade(store: Store, revision: str = "head") -> UpgradeResult:
         finally:
             if sqlite:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
-    return UpgradeResult(before, current_revision(store) or target, backup)
+    return UpgradeResult(before, current_revision(store) or target, backup, note)
 
 
 def ensure_current(store: Store) -> UpgradeResult:

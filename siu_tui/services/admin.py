@@ -1,10 +1,16 @@
-"""Checks an administrator runs on a database file (``siu db check``)."""
+"""Checks an administrator runs on a database (``siu db check``).
+
+The links between records are checked with plain SQL (for every foreign key, the rows whose
+key points at nothing), so the same check runs on a SQLite file and on the office's
+PostgreSQL database; SQLite's file integrity and journal mode are checked on SQLite alone.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
 
 from siu_tui.db.engine import Store
 from siu_tui.db.migrate import HEAD_REVISION, current_revision
@@ -20,6 +26,27 @@ class CheckReport:
         self.lines.append(("ok      " if ok else "PROBLEM ") + line)
 
 
+def broken_links(conn: Connection) -> dict[str, int]:
+    """How many rows of each table hold a link (foreign key) to a record that is not there."""
+    inspector = inspect(conn)
+    quote = conn.dialect.identifier_preparer.quote
+    broken: dict[str, int] = {}
+    for table in sorted(inspector.get_table_names()):
+        for key in inspector.get_foreign_keys(table):
+            pairs = list(zip(key["constrained_columns"], key["referred_columns"], strict=True))
+            present = " AND ".join(f"c.{quote(mine)} IS NOT NULL" for mine, _ in pairs)
+            joined = " AND ".join(f"p.{quote(theirs)} = c.{quote(mine)}" for mine, theirs in pairs)
+            count = conn.execute(
+                text(
+                    f"SELECT count(*) FROM {quote(table)} c WHERE {present} AND NOT EXISTS "
+                    f"(SELECT 1 FROM {quote(key['referred_table'])} p WHERE {joined})"
+                )
+            ).scalar_one()
+            if count:
+                broken[table] = broken.get(table, 0) + int(count)
+    return broken
+
+
 def check_database(url: str) -> CheckReport:
     report = CheckReport()
     store = Store(url)
@@ -30,21 +57,22 @@ def check_database(url: str) -> CheckReport:
             f"schema version {revision or 'none'}"
             + ("" if revision == HEAD_REVISION else f" (this SIU Desk expects {HEAD_REVISION})"),
         )
-        if store.engine.dialect.name == "sqlite":
-            with store.engine.connect() as conn:
+        with store.engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
                 integrity = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
                 report.add(integrity == ["ok"], "file integrity: " + "; ".join(integrity[:5]))
-                broken = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
-                tables = sorted({row[0] for row in broken})
-                report.add(
-                    not broken,
-                    "links between records: "
-                    + (
-                        "all sound"
-                        if not broken
-                        else f"{len(broken)} broken in {', '.join(tables)}"
-                    ),
-                )
+            broken = broken_links(conn)
+            report.add(
+                not broken,
+                "links between records: "
+                + (
+                    "all sound"
+                    if not broken
+                    else f"{sum(broken.values())} broken in {', '.join(broken)}"
+                ),
+            )
+            if sqlite:
                 mode = conn.execute(text("PRAGMA journal_mode")).scalar()
                 report.add(mode == "wal", f"journal mode {mode}")
         if revision is not None:

@@ -80,7 +80,9 @@ def previous_held_conference(
         .where(col(ConferenceChild.child_id).in_(child_ids))
         .where(Conference.status == ConferenceStatus.HELD.value)
         .where(col(Conference.date) < before)
-        .order_by(col(Conference.date).desc(), col(Conference.start_time).desc())
+        .order_by(
+            col(Conference.date).desc(), col(Conference.start_time).desc(), col(Conference.id)
+        )
         .limit(1)
     )
     return session.exec(query).first()

@@ -396,7 +396,7 @@ def _open_plans(session: Session, child_ids: list[str]) -> dict[str, ChildProtec
         select(ChildProtectionPlan)
         .where(col(ChildProtectionPlan.child_id).in_(child_ids))
         .where(col(ChildProtectionPlan.end_date).is_(None))
-        .order_by(col(ChildProtectionPlan.start_date))
+        .order_by(col(ChildProtectionPlan.start_date), col(ChildProtectionPlan.id))
     )
     return {plan.child_id: plan for plan in session.exec(query)}  # the latest open one wins
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from siu_tui.errors import DatabaseBusy, DatabaseTooNew, UserFacingError
+from siu_tui.errors import DatabaseBusy, DatabaseTooNew, ServiceError, WriteConflict
 
 __all__ = [
     "DatabaseBusy",
@@ -11,11 +11,8 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "ValidationError",
+    "WriteConflict",
 ]
-
-
-class ServiceError(UserFacingError):
-    """Something the user can put right; the message is written for them."""
 
 
 class ValidationError(ServiceError):

@@ -59,7 +59,9 @@ class ChildRow:
 
 
 SEARCH_CANDIDATES = 500
-"""Families looked at per search before ordering by name; a picker shows the first 20."""
+"""Families looked at per search (the first by name); a picker shows the first 20."""
+FAMILY_ORDER = (col(Family.name), col(Family.reference), col(Family.id))
+"""How families are listed: by name, then reference; the id makes the order total."""
 
 
 def search_families(desk: Desk, text: str, limit: int = 20) -> list[FamilyRow]:
@@ -71,13 +73,21 @@ def search_families(desk: Desk, text: str, limit: int = 20) -> list[FamilyRow]:
     with desk.store.read() as session:
         matcher = Matcher(session.get_bind().dialect.name)
         if not text:
-            query = select(Family.id).order_by(col(Family.name), col(Family.reference))
+            query = select(Family.id).order_by(*FAMILY_ORDER)
             ids = list(session.exec(query.limit(limit)).all())
         else:
+            # Each query's candidates are the first by name (a total order, ending in the id),
+            # so the same letters show the same families on SQLite and PostgreSQL.
             found: set[str] = set()
             for family_query in matcher.family_id_queries(text):
-                found.update(session.exec(family_query.limit(SEARCH_CANDIDATES)).all())
-            by_child = select(Child.family_id).where(matcher.child_condition(Child, text))
+                ordered = family_query.order_by(*FAMILY_ORDER).limit(SEARCH_CANDIDATES)
+                found.update(session.exec(ordered).all())
+            by_child = (
+                select(Child.family_id)
+                .join(Family, col(Family.id) == Child.family_id)
+                .where(matcher.child_condition(Child, text))
+                .order_by(*FAMILY_ORDER)
+            )
             found.update(session.exec(by_child.limit(SEARCH_CANDIDATES)).all())
             ids = sorted(found)
         return _family_rows(session, ids, limit)
@@ -90,10 +100,7 @@ def _family_rows(session: Session, ids: list[str], limit: int) -> list[FamilyRow
         select(func.count()).where(Child.family_id == Family.id).correlate(Family).scalar_subquery()
     )
     query = (
-        select(Family, children)
-        .where(col(Family.id).in_(ids))
-        .order_by(col(Family.name), col(Family.reference))
-        .limit(limit)
+        select(Family, children).where(col(Family.id).in_(ids)).order_by(*FAMILY_ORDER).limit(limit)
     )
     return [
         FamilyRow(f.id, f.reference, f.name, f.locality_team, n, f.social_worker)
@@ -116,7 +123,13 @@ def family_children(desk: Desk, family_id: str) -> list[ChildRow]:
     query = (
         select(Child)
         .where(Child.family_id == family_id)
-        .order_by(born.is_(None), born, col(Child.expected_date_of_birth), col(Child.first_name))
+        .order_by(
+            born.is_(None),
+            born,
+            col(Child.expected_date_of_birth),
+            col(Child.first_name),
+            col(Child.id),
+        )
     )
     with desk.store.read() as session:
         return [

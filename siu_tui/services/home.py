@@ -90,7 +90,7 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
     )
     total += session.exec(select(func.count()).select_from(overdue.subquery())).one()
     for cid, when, deadline, family in session.exec(
-        overdue.order_by(col(Conference.deadline)).limit(ATTENTION_LIMIT)
+        overdue.order_by(col(Conference.deadline), col(Conference.id)).limit(ATTENTION_LIMIT)
     ):
         items.append(
             AttentionItem(
@@ -110,7 +110,9 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
     )
     total += session.exec(select(func.count()).select_from(not_rebooked.subquery())).one()
     for cid, when, family, reason in session.exec(
-        not_rebooked.order_by(col(Conference.date).desc()).limit(ATTENTION_LIMIT)
+        not_rebooked.order_by(col(Conference.date).desc(), col(Conference.id)).limit(
+            ATTENTION_LIMIT
+        )
     ):
         label = Reason.label_of(reason)
         items.append(AttentionItem("Stood down, not re-booked", when, family, label, cid))
@@ -124,7 +126,9 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
     )
     total += session.exec(select(func.count()).select_from(minutes_late.subquery())).one()
     for cid, due, family, stage in session.exec(
-        minutes_late.order_by(col(Minutes.distribution_due)).limit(ATTENTION_LIMIT)
+        minutes_late.order_by(col(Minutes.distribution_due), col(Conference.id)).limit(
+            ATTENTION_LIMIT
+        )
     ):
         items.append(
             AttentionItem(
@@ -144,7 +148,7 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
     )
     total += session.exec(select(func.count()).select_from(challenges.subquery())).one()
     for cid, due, family, _level in session.exec(
-        challenges.order_by(col(Challenge.response_due)).limit(ATTENTION_LIMIT)
+        challenges.order_by(col(Challenge.response_due), col(Challenge.id)).limit(ATTENTION_LIMIT)
     ):
         items.append(
             AttentionItem("Challenge response overdue", due, family, f"Due {due:%d/%m/%Y}", cid)

@@ -154,7 +154,9 @@ def invite_list(session: Session, conference_id: str) -> list[Recipient]:
     """The conference's invitees as recipients of its minutes: parents first, then the
     professionals, each in name order."""
     rows = session.exec(
-        select(Invitee).where(Invitee.conference_id == conference_id).order_by(col(Invitee.name))
+        select(Invitee)
+        .where(Invitee.conference_id == conference_id)
+        .order_by(col(Invitee.name), col(Invitee.id))
     ).all()
     out = [
         Recipient(
@@ -176,7 +178,7 @@ def _recorded_recipients(session: Session, minutes_id: str) -> list[Recipient]:
     rows = session.exec(
         select(MinutesRecipient)
         .where(MinutesRecipient.minutes_id == minutes_id)
-        .order_by(col(MinutesRecipient.name))
+        .order_by(col(MinutesRecipient.name), col(MinutesRecipient.id))
     ).all()
     out = [
         Recipient(

@@ -51,7 +51,7 @@ def add_staff(desk: Desk, name: str, role: str, email: str | None = None) -> str
 
 
 def list_staff(desk: Desk, role: str | None = None, *, active_only: bool = True) -> list[StaffRow]:
-    query = select(Staff).order_by(col(Staff.name))
+    query = select(Staff).order_by(col(Staff.name), col(Staff.id))
     if role:
         query = query.where(Staff.role == role)
     if active_only:

@@ -151,7 +151,7 @@ def plan_status(
     query = (
         select(ChildProtectionPlan)
         .where(col(ChildProtectionPlan.child_id).in_(list(child_ids)))
-        .order_by(col(ChildProtectionPlan.start_date))
+        .order_by(col(ChildProtectionPlan.start_date), col(ChildProtectionPlan.id))
     )
     for plan in session.exec(query):
         current = latest.get(plan.child_id)
@@ -180,7 +180,13 @@ def _children(session: Session, conference: Conference) -> list[RecordChild]:
         select(Child, ConferenceChild)
         .join(ConferenceChild, col(ConferenceChild.child_id) == Child.id)
         .where(ConferenceChild.conference_id == conference.id)
-        .order_by(born.is_(None), born, col(Child.expected_date_of_birth), col(Child.first_name))
+        .order_by(
+            born.is_(None),
+            born,
+            col(Child.expected_date_of_birth),
+            col(Child.first_name),
+            col(Child.id),
+        )
     )
     pairs = session.exec(query).all()
     plans = plan_status(session, [child.id for child, _ in pairs])

@@ -194,7 +194,7 @@ class RoomRow:
 
 
 def list_rooms(desk: Desk, *, active_only: bool = True) -> list[RoomRow]:
-    query = select(Room).order_by(col(Room.name))
+    query = select(Room).order_by(col(Room.name), col(Room.id))
     if active_only:
         query = query.where(col(Room.active).is_(True))
     with desk.store.read() as session:
@@ -287,7 +287,7 @@ class LocalityTeamRow:
 
 
 def list_locality_teams(desk: Desk, *, active_only: bool = True) -> list[LocalityTeamRow]:
-    query = select(LocalityTeam).order_by(col(LocalityTeam.name))
+    query = select(LocalityTeam).order_by(col(LocalityTeam.name), col(LocalityTeam.id))
     if active_only:
         query = query.where(col(LocalityTeam.active).is_(True))
     with desk.store.read() as session:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     and_,
     case,
+    cast,
     func,
     or_,
     select,
@@ -317,7 +318,8 @@ def plans_on(desk: Desk, days: list[date]) -> list[Snapshot]:
         by_birth.c.child_ethnicity,
     )
     bands = [_age_band(day, bare(by_birth.c.child_date_of_birth)) for day in days]
-    totals = [func.sum(by_birth.c[f"on_{i}"]) for i in range(len(days))]
+    # A sum of sums is numeric (Decimal) on PostgreSQL: counted as a whole number on both.
+    totals = [cast(func.sum(by_birth.c[f"on_{i}"]), Integer) for i in range(len(days))]
     query = select(*group, *bands, *totals).group_by(*group, *bands)
     snapshots = [
         (

@@ -104,7 +104,7 @@ def children_by_conference(session: Session, conference_ids: Sequence[str]) -> d
         select(ConferenceChild.conference_id, Child.first_name)
         .join(Child, col(Child.id) == ConferenceChild.child_id)
         .where(col(ConferenceChild.conference_id).in_(list(conference_ids)))
-        .order_by(born, col(Child.first_name))
+        .order_by(born, col(Child.first_name), col(Child.id))
     )
     for conference_id, first_name in session.connection().execute(query):
         names[conference_id].append(first_name)

@@ -1,17 +1,16 @@
-"""`siu import FILE.csv` as an administrator runs it, on a real SQLite file."""
+"""`siu import FILE.csv` as an administrator runs it, on a SQLite file and on PostgreSQL."""
 
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from siu_tui.cli import cli
 from siu_tui.domain.importing import COLUMNS
 from siu_tui.services.context import Desk
+
+from .conftest import siu_on, sql
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "import-example.csv"
 TABLES = ("family", "child", "conference", "conference_child", "cp_plan", "sw_report",
@@ -19,21 +18,20 @@ TABLES = ("family", "child", "conference", "conference_child", "cp_plan", "sw_re
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "siu.db"
-    Desk.open(f"sqlite:///{path}", "test").close()
-    return path
+def db(db_url: str) -> str:
+    Desk.open(db_url, "test").close()
+    return db_url
 
 
 def siu(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
+    """``siu ARGS``; a closing ``--db URL`` names the database, of either kind."""
+    if len(args) >= 2 and args[-2] == "--db" and "://" in args[-1]:
+        return siu_on(args[-1], *args[:-2])
+    return siu_on("", *args)
 
 
-def counts(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as conn:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+def counts(db: str) -> dict[str, int]:
+    return {t: sql(db, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
 
 
 def write(path: Path, rows: list[dict[str, str]]) -> Path:
@@ -63,12 +61,12 @@ def row(ref: str, child: str, day: str, **kw: str) -> dict[str, str]:
     return {**base, **kw}
 
 
-def test_the_example_imports_and_the_second_time_adds_nothing(db: Path) -> None:
-    code, out, err = siu("import", str(EXAMPLE), "--db", str(db))
+def test_the_example_imports_and_the_second_time_adds_nothing(db: str) -> None:
+    code, out, err = siu("import", str(EXAMPLE), "--db", db)
     assert code == 0, err
     assert "Conferences added: 13" in out and "Plans added: 5" in out
     first = counts(db)
-    code, out, _ = siu("import", str(EXAMPLE), "--db", str(db))
+    code, out, _ = siu("import", str(EXAMPLE), "--db", db)
     assert code == 0
     assert "Conferences added: 0" in out
     assert "Conferences already imported (skipped): 13" in out
@@ -77,8 +75,8 @@ def test_the_example_imports_and_the_second_time_adds_nothing(db: Path) -> None:
     assert second == first
 
 
-def test_a_bad_file_is_refused_whole_with_every_bad_line(db: Path, tmp_path: Path) -> None:
-    siu("import", str(EXAMPLE), "--db", str(db))
+def test_a_bad_file_is_refused_whole_with_every_bad_line(db: str, tmp_path: Path) -> None:
+    siu("import", str(EXAMPLE), "--db", db)
     before = counts(db)
     path = write(
         tmp_path / "bad.csv",
@@ -91,7 +89,7 @@ def test_a_bad_file_is_refused_whole_with_every_bad_line(db: Path, tmp_path: Pat
                 decision="continue"),
         ],
     )  # fmt: skip
-    code, out, err = siu("import", str(path), "--db", str(db))
+    code, out, err = siu("import", str(path), "--db", db)
     assert code == 1 and out == ""
     lines = err.strip().splitlines()
     assert lines[:5] == [
@@ -111,7 +109,7 @@ def test_a_bad_file_is_refused_whole_with_every_bad_line(db: Path, tmp_path: Pat
     assert counts(db) == before
 
 
-def test_a_baby_born_after_a_pre_birth_conference(db: Path, tmp_path: Path) -> None:
+def test_a_baby_born_after_a_pre_birth_conference(db: str, tmp_path: Path) -> None:
     path = write(
         tmp_path / "baby.csv",
         [
@@ -123,19 +121,14 @@ def test_a_baby_born_after_a_pre_birth_conference(db: Path, tmp_path: Path) -> N
                 child_name="Test Child-One"),
         ],
     )  # fmt: skip
-    assert siu("import", str(path), "--db", str(db))[0] == 0
-    with sqlite3.connect(db) as conn:
-        child = conn.execute(
-            "SELECT first_name, last_name, date_of_birth, sex FROM child"
-        ).fetchone()
-        deadline = conn.execute(
-            "SELECT deadline FROM conference WHERE reference = 'P2'"
-        ).fetchone()[0]
+    assert siu("import", str(path), "--db", db)[0] == 0
+    (child,) = sql(db, "SELECT first_name, last_name, date_of_birth, sex FROM child")
+    ((deadline,),) = sql(db, "SELECT deadline FROM conference WHERE reference = 'P2'")
     assert child == ("Test", "Child-One", "2014-06-24", "F")
     assert deadline == "2014-07-08"  # 10 working days after the birth
 
 
-def test_a_hundred_rows_round_trip(db: Path, tmp_path: Path) -> None:
+def test_a_hundred_rows_round_trip(db: str, tmp_path: Path) -> None:
     from bench.bench_import import write_history
 
     path = tmp_path / "hundred.csv"
@@ -143,32 +136,32 @@ def test_a_hundred_rows_round_trip(db: Path, tmp_path: Path) -> None:
         assert write_history(out, 100) == 100
     with path.open(newline="") as f:
         rows = list(csv.DictReader(f))
-    code, out, err = siu("import", str(path), "--db", str(db))
+    code, out, err = siu("import", str(path), "--db", db)
     assert code == 0, err
     refs = {r["conference_ref"] for r in rows}
     assert f"Conferences added: {len(refs)}" in out
-    with sqlite3.connect(db) as conn:
-        stored = {
-            ref: (ctype, day, status)
-            for ref, ctype, day, status in conn.execute(
-                "SELECT reference, type, date, status FROM conference"
-            )
-        }
-        links = {
-            (ref, child): (decision or "", ";".join(
-                c for c, flag in zip(("neglect", "physical", "emotional", "sexual"), flags,
-                                     strict=True) if flag))
-            for ref, child, decision, *flags in conn.execute(
-                "SELECT c.reference, ch.case_reference, cc.decision, cc.neglect, cc.physical, "
-                "cc.emotional, cc.sexual FROM conference_child cc "
-                "JOIN conference c ON c.id = cc.conference_id "
-                "JOIN child ch ON ch.id = cc.child_id"
-            )
-        }  # fmt: skip
-        plans = conn.execute(
-            "SELECT ch.case_reference, p.start_date, p.end_date FROM cp_plan p "
-            "JOIN child ch ON ch.id = p.child_id"
-        ).fetchall()
+    stored = {
+        ref: (ctype, day, status)
+        for ref, ctype, day, status in sql(
+            db, "SELECT reference, type, date, status FROM conference"
+        )
+    }
+    links = {
+        (ref, child): (decision or "", ";".join(
+            c for c, flag in zip(("neglect", "physical", "emotional", "sexual"), flags,
+                                 strict=True) if flag))
+        for ref, child, decision, *flags in sql(db,
+            "SELECT c.reference, ch.case_reference, cc.decision, cc.neglect, cc.physical, "
+            "cc.emotional, cc.sexual FROM conference_child cc "
+            "JOIN conference c ON c.id = cc.conference_id "
+            "JOIN child ch ON ch.id = cc.child_id"
+        )
+    }  # fmt: skip
+    plans = sql(
+        db,
+        "SELECT ch.case_reference, p.start_date, p.end_date FROM cp_plan p "
+        "JOIN child ch ON ch.id = p.child_id",
+    )
     assert len(links) == 100
     for r in rows:
         ref = r["conference_ref"]
@@ -191,13 +184,13 @@ def test_a_hundred_rows_round_trip(db: Path, tmp_path: Path) -> None:
     ],
 )
 def test_a_file_that_cannot_be_read_is_one_line(
-    db: Path, tmp_path: Path, content: str | None, message: str
+    db: str, tmp_path: Path, content: str | None, message: str
 ) -> None:
     path = tmp_path / "file.csv"
     if content is not None:
         path.write_text(content)
     before = counts(db)
-    code, out, err = siu("import", str(path), "--db", str(db))
+    code, out, err = siu("import", str(path), "--db", db)
     assert code == 1 and out == ""
     assert len(err.strip().splitlines()) == 1 and message in err
     assert "nothing was imported" in err

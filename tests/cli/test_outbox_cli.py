@@ -1,4 +1,5 @@
-"""`siu outbox send` and `siu outbox export DIR` against a real SMTP server on localhost."""
+"""`siu outbox send` and `siu outbox export DIR` against a real SMTP server on localhost, on a
+SQLite file and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -18,9 +19,8 @@ from .test_cli import run
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
-    path = tmp_path / "siu.db"
-    desk = Desk.open(f"sqlite:///{path}", "fixture")
+def database(db_url: str) -> str:
+    desk = Desk.open(db_url, "fixture")
     with desk.store.write() as session:
         for n in range(3):
             outbox.queue_message(
@@ -32,18 +32,18 @@ def database(tmp_path: Path) -> Path:
                 body=f"Body of message {n}.",
             )
     desk.close()
-    return path
+    return db_url
 
 
-def settings(path: Path, **values: str) -> None:
-    desk = Desk.open(f"sqlite:///{path}", "fixture")
+def settings(url: str, **values: str) -> None:
+    desk = Desk.open(url, "fixture")
     for key, value in values.items():
         save_setting(desk, key, value)
     desk.close()
 
 
-def states(path: Path) -> list[str]:
-    desk = Desk.open(f"sqlite:///{path}", "check")
+def states(url: str) -> list[str]:
+    desk = Desk.open(url, "check")
     with desk.store.read() as session:
         found = sorted(m.state for m in session.exec(select(OutboxMessage)))
     desk.close()
@@ -51,7 +51,7 @@ def states(path: Path) -> list[str]:
 
 
 def test_send_delivers_each_message_once(
-    capsys: pytest.CaptureFixture[str], database: Path
+    capsys: pytest.CaptureFixture[str], database: str, db_args: list[str]
 ) -> None:
     from services.smtp import MailServer
 
@@ -63,9 +63,9 @@ def test_send_delivers_each_message_once(
             smtp_security="none",
             smtp_sender="siu@example.org",
         )
-        code, out, _ = run(capsys, "outbox", "send", "--db", str(database))
+        code, out, _ = run(capsys, "outbox", "send", *db_args)
         assert (code, out.splitlines()[0]) == (0, "Sent 3 message(s).")
-        code, out, _ = run(capsys, "outbox", "send", "--db", str(database))
+        code, out, _ = run(capsys, "outbox", "send", *db_args)
         assert (code, out) == (0, "Nothing to send.\n")
     assert sorted(r.message["Subject"] for r in server.received) == [
         "Message 0",
@@ -76,7 +76,10 @@ def test_send_delivers_each_message_once(
 
 
 def test_send_with_the_server_down_fails_in_one_line_and_keeps_the_queue(
-    capsys: pytest.CaptureFixture[str], database: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str],
+    database: str,
+    db_args: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from services.smtp import free_port
 
@@ -84,7 +87,7 @@ def test_send_with_the_server_down_fails_in_one_line_and_keeps_the_queue(
     monkeypatch.setenv("SIU_SMTP_PORT", str(free_port()))
     monkeypatch.setenv("SIU_SMTP_SECURITY", "none")
     monkeypatch.setenv("SIU_SMTP_SENDER", "siu@example.org")
-    code, out, err = run(capsys, "outbox", "send", "--db", str(database))
+    code, out, err = run(capsys, "outbox", "send", *db_args)
     assert code == 1
     assert "Stopped: could not connect to 127.0.0.1" in out
     assert "3 message(s) still queued" in out
@@ -93,18 +96,18 @@ def test_send_with_the_server_down_fails_in_one_line_and_keeps_the_queue(
 
 
 def test_send_without_a_mail_server_says_what_to_set(
-    capsys: pytest.CaptureFixture[str], database: Path
+    capsys: pytest.CaptureFixture[str], database: str, db_args: list[str]
 ) -> None:
-    code, _, err = run(capsys, "outbox", "send", "--db", str(database))
+    code, _, err = run(capsys, "outbox", "send", *db_args)
     assert code == 1
     assert err.startswith("siu: No mail server is set") and "SIU_SMTP_HOST" in err
 
 
 def test_export_writes_eml_files(
-    capsys: pytest.CaptureFixture[str], database: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], database: str, db_args: list[str], tmp_path: Path
 ) -> None:
     folder = tmp_path / "outgoing"
-    code, out, _ = run(capsys, "outbox", "export", str(folder), "--db", str(database))
+    code, out, _ = run(capsys, "outbox", "export", str(folder), *db_args)
     assert code == 0
     assert out.startswith(f"Wrote 3 message(s) to {folder}")
     assert "They stay queued" in out
@@ -113,9 +116,7 @@ def test_export_writes_eml_files(
     parsed = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
     assert sorted(str(p["Subject"]) for p in parsed) == ["Message 0", "Message 1", "Message 2"]
     assert states(database) == ["queued"] * 3
-    code, out, _ = run(
-        capsys, "outbox", "export", str(folder), "--mark-sent", "--db", str(database)
-    )
+    code, out, _ = run(capsys, "outbox", "export", str(folder), "--mark-sent", *db_args)
     assert code == 0 and states(database) == ["sent"] * 3
 
 

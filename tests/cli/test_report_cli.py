@@ -1,5 +1,5 @@
-"""`siu report` as a manager runs it: the example history imported into a real SQLite file,
-then the report for 2014-15 in each format."""
+"""`siu report` as a manager runs it: the example history imported into a SQLite file or a
+PostgreSQL database, then the report for 2014-15 in each format."""
 
 from __future__ import annotations
 
@@ -7,38 +7,37 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from siu_tui.cli import cli
 from siu_tui.services.context import Desk
 from siu_tui.services.importing import import_history
 from siu_tui.services.reports import thematic_report
+
+from .conftest import siu_on
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "import-example.csv"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "siu.db"
-    desk = Desk.open(f"sqlite:///{path}", "test")
+def db(db_url: str) -> str:
+    desk = Desk.open(db_url, "test")
     import_history(desk, EXAMPLE)
     desk.close()
-    return path
+    return db_url
 
 
 def siu(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
+    """``siu ARGS``; a closing ``--db URL`` names the database, of either kind."""
+    assert args[-2] == "--db"
+    return siu_on(args[-1], *args[:-2])
 
 
-def test_json_to_the_screen_is_the_counted_report(db: Path) -> None:
-    status, out, _ = siu("report", "annual", "--year", "2014", "--format", "json", "--db", str(db))
+def test_json_to_the_screen_is_the_counted_report(db: str) -> None:
+    status, out, _ = siu("report", "annual", "--year", "2014", "--format", "json", "--db", db)
 
     assert status == 0
     figures = json.loads(out)
-    desk = Desk.open(f"sqlite:///{db}", "test")
+    desk = Desk.open(db, "test")
     try:
         assert figures == thematic_report(desk, "annual", 2014).as_json()
     finally:
@@ -48,11 +47,11 @@ def test_json_to_the_screen_is_the_counted_report(db: Path) -> None:
     assert figures["plans_by_category"]["Q1"]["total"] > 0
 
 
-def test_a_quarterly_report_in_markdown_to_a_file(db: Path, tmp_path: Path) -> None:
+def test_a_quarterly_report_in_markdown_to_a_file(db: str, tmp_path: Path) -> None:
     out_file = tmp_path / "q1.md"
     status, _, err = siu(
         "report", "quarterly", "--year", "2014", "--quarter", "1", "--format", "md",
-        "-o", str(out_file), "--db", str(db),
+        "-o", str(out_file), "--db", db,
     )  # fmt: skip
 
     assert status == 0
@@ -62,11 +61,11 @@ def test_a_quarterly_report_in_markdown_to_a_file(db: Path, tmp_path: Path) -> N
     assert "| Category | Q1 |" in text
 
 
-def test_xlsx_has_a_sheet_per_table(db: Path, tmp_path: Path) -> None:
+def test_xlsx_has_a_sheet_per_table(db: str, tmp_path: Path) -> None:
     out_file = tmp_path / "year.xlsx"
     status, _, _ = siu(
         "report", "annual", "--year", "2014", "--format", "xlsx", "-o", str(out_file),
-        "--db", str(db),
+        "--db", db,
     )  # fmt: skip
 
     assert status == 0
@@ -101,9 +100,9 @@ def test_xlsx_has_a_sheet_per_table(db: Path, tmp_path: Path) -> None:
     ],
 )
 def test_a_request_that_makes_no_sense_is_refused_in_one_line(
-    db: Path, args: list[str], message: str
+    db: str, args: list[str], message: str
 ) -> None:
-    status, out, err = siu("report", *args, "--db", str(db))
+    status, out, err = siu("report", *args, "--db", db)
 
     assert status == 2
     assert message in err
@@ -111,12 +110,12 @@ def test_a_request_that_makes_no_sense_is_refused_in_one_line(
     assert "Traceback" not in err
 
 
-def test_a_file_that_cannot_be_written_is_one_line(db: Path, tmp_path: Path) -> None:
+def test_a_file_that_cannot_be_written_is_one_line(db: str, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     status, _, err = siu(
         "report", "annual", "--year", "2014", "--format", "csv",
-        "-o", str(blocker / "r.csv"), "--db", str(db),
+        "-o", str(blocker / "r.csv"), "--db", db,
     )  # fmt: skip
 
     assert status == 1

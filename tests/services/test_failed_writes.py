@@ -13,7 +13,7 @@ from siu_tui.db.models import Child, Family, Staff
 from siu_tui.services import audit
 from siu_tui.services.booking import BookingRequest, book_conference
 from siu_tui.services.context import Desk
-from siu_tui.services.errors import ValidationError
+from siu_tui.services.errors import ValidationError, WriteConflict
 from siu_tui.services.people import add_child, add_staff, create_family
 
 from .conftest import Counts, People
@@ -53,8 +53,12 @@ def test_integrity_error_rolls_back_the_whole_transaction_only(
     before, records = count_rows(), saved_records(desk)
 
     # A duplicate case reference that slipped past the service's check: the constraint stops
-    # it, and the family and audit event added earlier in the same transaction go too.
-    with pytest.raises(IntegrityError), desk.store.write() as session:
+    # it, and the family and audit event added earlier in the same transaction go too. The
+    # clerk is told in a sentence (the database's own error is kept as the cause).
+    with (
+        pytest.raises(WriteConflict, match="at the same moment") as refused,
+        desk.store.write() as session,
+    ):
         family = Family(reference="FAM-0009", name="Brown")
         session.add(family)
         audit.record(session, "clerk.anna", "create", family)
@@ -68,9 +72,10 @@ def test_integrity_error_rolls_back_the_whole_transaction_only(
             )
         )
         session.flush()
+    assert isinstance(refused.value.__cause__, IntegrityError)
 
     # A link to a family that is not there.
-    with pytest.raises(IntegrityError), desk.store.write() as session:
+    with pytest.raises(WriteConflict), desk.store.write() as session:
         session.add(
             Child(
                 case_reference="CR9999",
@@ -121,7 +126,7 @@ def test_failed_writes_do_not_leave_a_transaction_open(desk: Desk, db_url: str) 
     for _ in range(3):
         with pytest.raises(ValidationError):
             create_family(desk, "", "")
-        with pytest.raises(IntegrityError), desk.store.write() as session:
+        with pytest.raises(WriteConflict), desk.store.write() as session:
             session.add(Staff(name="Nobody", role="janitor"))  # fails ck_staff_role
     other = Desk.open(db_url, "clerk.bob")
     try:

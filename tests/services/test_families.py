@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from siu_tui.services import families
 from siu_tui.services.context import Desk
 from siu_tui.services.families import (
     family_children,
@@ -72,3 +73,17 @@ def test_previous_conferences_latest_first(desk: Desk, people: People) -> None:
     rows = previous_conferences(desk, people.family, limit=2)
     assert [r.date for r in rows] == [date(2026, 6, 3), date(2025, 9, 1)]
     assert rows[0].child_names == "Amy"
+
+
+def test_a_search_finding_more_families_than_it_looks_at_shows_the_first_by_name(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the first SEARCH_CANDIDATES families each query finds are looked at: they must be
+    the first by name on every database, not whichever the database reads first."""
+    for letter in "ZYXWVU":  # stored in the reverse of their order by name
+        family = create_family(desk, f"FAM-{letter}", f"Parker {letter}")
+        add_child(desk, family, f"CR{letter}", "Pat", "Parker", date_of_birth=date(2016, 1, 1))
+    monkeypatch.setattr(families, "SEARCH_CANDIDATES", 3)
+
+    assert names(search_families(desk, "parker")) == ["Parker U", "Parker V", "Parker W"]
+    assert names(search_families(desk, "fam-")) == ["Parker U", "Parker V", "Parker W"]

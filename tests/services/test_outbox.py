@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -359,3 +360,50 @@ def test_outbox_pages_newest_first(desk: Desk, people: People) -> None:
     assert [r.subject for r in rest] == ["Message 2", "Message 1", "Message 0"]
     assert [r.subject for r in outbox_page(desk, "sent")] == ["Message 3", "Message 1"]
     assert outbox_counts(desk).summary() == "3 queued · 2 sent"
+
+
+def test_two_senders_at_once_send_every_message_once_and_neither_stops_early(
+    desk: Desk, db_url: str
+) -> None:
+    """Two desks sending the same queue at the same moment share it out: each message goes
+    once, and neither sender stops with messages still queued ("Sent 0 ... still queued")."""
+    with MailServer() as server:
+        configure(desk, server.port)
+        with desk.store.write() as session:
+            for n in range(40):
+                outbox.queue_message(
+                    session,
+                    "clerk.anna",
+                    kind="invitation",
+                    to_address=f"person{n}@example.org",
+                    subject=f"Invitation {n}",
+                    body="Please come.",
+                )
+        desks = [Desk.open(db_url, name) for name in ("clerk.anna", "clerk.bob")]
+        start = threading.Barrier(2)
+        results: list[object] = [None, None]
+
+        def sender(n: int) -> None:
+            start.wait(10)
+            try:
+                results[n] = send_queued(desks[n])
+            except Exception as exc:  # the assertions below show it
+                results[n] = exc
+
+        threads = [threading.Thread(target=sender, args=(n,)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        for other in desks:
+            other.close()
+
+    for result in results:
+        assert isinstance(result, outbox.SendResult), result
+        assert result.ok and result.error is None
+        assert result.still_queued == 0
+    assert sum(r.sent for r in results if isinstance(r, outbox.SendResult)) == 40
+    assert sorted(m.recipients[0] for m in server.received) == sorted(
+        f"person{n}@example.org" for n in range(40)
+    )
+    assert {(m.state, m.attempts) for m in messages(desk)} == {("sent", 1)}
