@@ -36,6 +36,7 @@ from siu_tui.screens.settings import SettingsScreen
 from siu_tui.screens.standdown import StoodDownScreen
 from siu_tui.screens.week import WeekScreen
 from siu_tui.sections import SECTIONS
+from siu_tui.widgets.text import plain, show
 
 if TYPE_CHECKING:
     from siu_tui.screens.booking import Prefill
@@ -94,7 +95,7 @@ class SIUApp(App[None]):
     # -- the database ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.sub_title = self.user
+        self.sub_title = show(self.user)
 
     def on_ready(self) -> None:
         elapsed = (time.perf_counter() - siu_tui.STARTED_AT) * 1000
@@ -172,8 +173,10 @@ class SIUApp(App[None]):
         self.bell()
         self._exit_renderables.append(
             Text(
-                f"SIU Desk hit a problem ({type(error).__name__}) and had to close. "
-                f"Everything already saved is safe. Details for support: {where}"
+                show(
+                    f"SIU Desk hit a problem ({type(error).__name__}) and had to close. "
+                    f"Everything already saved is safe. Details for support: {where}"
+                )
             )
         )
         self._close_messages_no_wait()
@@ -196,7 +199,7 @@ class SIUApp(App[None]):
                 f"Something went wrong ({type(error).__name__}). Nothing already saved was lost; "
                 "the details are in the crash log."
             )
-        self.notify(message, title="Problem", severity="error", timeout=10, markup=False)
+        self.notify(plain(message), title="Problem", severity="error", timeout=10)
 
     # -- actions -----------------------------------------------------------------------------
 

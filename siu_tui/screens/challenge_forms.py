@@ -27,7 +27,7 @@ from siu_tui.domain.settings import DEFAULT_RULES, Rules
 from siu_tui.domain.workingdays import working_days_between
 from siu_tui.screens.booking import DialogForm, family_label, labelled
 from siu_tui.widgets.date_input import DateInput
-from siu_tui.widgets.text import cell, plain
+from siu_tui.widgets.text import cell, choices, plain
 
 if TYPE_CHECKING:
     from siu_tui.services.challenges import ChallengeRow, FormChoices
@@ -109,7 +109,7 @@ class ChallengeForm(DialogForm):
         """Fill the raised-by list, choosing ``default_raiser`` when it is one of them."""
         select = self.query_one("#ch-raised-by", Select)
         with self.prevent(Select.Changed):
-            select.set_options([(cell(name), key) for key, name in choices.raisers])
+            select.set_options(choices([(cell(name), key) for key, name in choices.raisers]))
             wanted = self.default_raiser()
             if wanted in {key for key, _n in choices.raisers}:
                 select.value = wanted
@@ -286,7 +286,7 @@ class LogChallengeDialog(ChallengeForm):
                 yield labelled(
                     "Level",
                     Select(
-                        [(level.label, level.value) for level in ChallengeLevel],
+                        choices([(level.label, level.value) for level in ChallengeLevel]),
                         value=ChallengeLevel.PRACTICE.value,
                         allow_blank=False,
                         id="ch-level",
@@ -295,7 +295,7 @@ class LogChallengeDialog(ChallengeForm):
                 yield labelled(
                     "Category",
                     Select(
-                        [(c.label, c.value) for c in ChallengeCategory],
+                        choices([(c.label, c.value) for c in ChallengeCategory]),
                         prompt="Choose the category",
                         id="ch-category",
                     ),
@@ -329,7 +329,9 @@ class LogChallengeDialog(ChallengeForm):
         chosen.display = True
         conference = self.query_one("#ch-conference", Select)
         with self.prevent(Select.Changed):
-            conference.set_options([(cell(label), key) for key, label in choices.conferences])
+            conference.set_options(
+                choices([(cell(label), key) for key, label in choices.conferences])
+            )
             if self._conference_id in dict(choices.conferences):
                 conference.value = self._conference_id
         for widget_id, value in (
@@ -463,7 +465,7 @@ class EscalateDialog(ChallengeForm):
     def compose(self) -> ComposeResult:
         row = self.row
         with VerticalScroll(id="ch-escalate", classes="dialog"):
-            yield Static(f"Escalate to: {self.next_level.label}", classes="section-title")
+            yield Static(plain(f"Escalate to: {self.next_level.label}"), classes="section-title")
             yield Static(
                 plain(
                     f"Closes the {row.level_label.lower()} raised {format_date(row.raised_on)} "

@@ -240,10 +240,11 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
             return None
         if self.record.status != "booked":
             self.notify(
-                f"This conference is {self.record.status_label.lower()}: only a booked one "
-                "can be changed.",
+                plain(
+                    f"This conference is {self.record.status_label.lower()}: only a booked one "
+                    "can be changed."
+                ),
                 severity="warning",
-                markup=False,
             )
             return None
         return self.record
@@ -288,7 +289,7 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
 
     def _offer_rebooking(self, offer: RebookOffer, offer_first: bool) -> None:
         if offer.rebooked_as:
-            self.notify(f"Already re-booked as {offer.rebooked_as}.", markup=False)
+            self.notify(plain(f"Already re-booked as {offer.rebooked_as}."))
             return
         plan = offer.plan
         lines = [
@@ -341,7 +342,7 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
 
     def _changed(self, message: object) -> None:
         if message:
-            self.notify(str(message), markup=False)
+            self.notify(plain(str(message)))
             self.load()
 
     def _held(self, result: HeldResult | None) -> None:
@@ -394,7 +395,7 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
         self.refresh_bindings()
         self.query_one(InvitesPane).load()
         self.load_minutes(record.id)
-        self.sub_title = record.reference
+        self.sub_title = show(record.reference)
         self.query_one(RecordChallenges).show_for(record)
         self.query_one("#record-title", Static).update(plain("\n".join(header_lines(record))))
         children = self.query_one("#children", DataTable)

@@ -129,5 +129,5 @@ class AdvocacyTab(Vertical):
 
     def _changed(self, message: object) -> None:
         if message:
-            self.app.notify(str(message), markup=False)
+            self.app.notify(plain(str(message)))
             self.screen.action_reload()  # type: ignore[attr-defined]

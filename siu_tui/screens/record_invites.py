@@ -35,7 +35,7 @@ from siu_tui.domain.invites import describe_receipt
 from siu_tui.screens.base import SIUModal
 from siu_tui.screens.record_actions import ChangeDialog, FieldError
 from siu_tui.widgets.date_input import DateInput
-from siu_tui.widgets.text import cell, plain, show
+from siu_tui.widgets.text import cell, choices, plain, show
 
 if TYPE_CHECKING:
     from siu_tui.services.invites import InviteeRow, InviteSheet
@@ -252,7 +252,7 @@ class InvitesPane(Vertical):
         self.sheet = sheet
         ids = {r.id for r in sheet.rows}
         self.marked &= ids
-        self.query_one("#invites-status", Static).update(status_lines(sheet))
+        self.query_one("#invites-status", Static).update(plain(status_lines(sheet)))
         table = self.query_one("#invites", DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -285,7 +285,7 @@ class InvitesPane(Vertical):
         if clear_marks:
             self.marked.clear()
         if message:
-            self.notify(message, markup=False)
+            self.notify(plain(message))
         self.load()
         self.post_message(self.Changed())
 
@@ -522,7 +522,7 @@ class InviteeDialog(InviteDialog):
             with Vertical():
                 yield Label("Agency")
                 yield Select(
-                    _AGENCIES,
+                    choices(_AGENCIES),
                     prompt="Choose the agency",
                     id="agency",
                     value=row.agency if row else Select.NULL,
@@ -547,7 +547,7 @@ class InviteeDialog(InviteDialog):
             with Vertical():
                 yield Label("Invited by")
                 yield Select(
-                    _METHODS,
+                    choices(_METHODS),
                     prompt="Not invited yet",
                     id="invited_via",
                     value=(row.invited_via or Select.NULL) if row else Select.NULL,
@@ -561,7 +561,7 @@ class InviteeDialog(InviteDialog):
             with Vertical():
                 yield Label("Reply")
                 yield Select(
-                    _REPLIES,
+                    choices(_REPLIES),
                     allow_blank=False,
                     id="response",
                     value=row.response if row else InviteResponse.NOT_KNOWN.value,
@@ -574,13 +574,13 @@ class InviteeDialog(InviteDialog):
                     if row is None or row.attended is None
                     else ("yes" if row.attended else "no")
                 )
-                yield Select(_ATTENDED, allow_blank=False, id="attended", value=attended)
+                yield Select(choices(_ATTENDED), allow_blank=False, id="attended", value=attended)
                 yield self.error_label("attended")
         with Horizontal(classes="pair"):
             with Vertical():
                 yield Label("Agency report")
                 yield Select(
-                    _FORMATS,
+                    choices(_FORMATS),
                     allow_blank=False,
                     id="report_format",
                     value=row.report_format if row else ReportFormat.NONE.value,
@@ -644,7 +644,7 @@ class InvitedDialog(InviteDialog):
         with Horizontal(classes="pair"):
             with Vertical():
                 yield Label("Sent by")
-                yield Select(_METHODS, allow_blank=False, id="invited_via", value="email")
+                yield Select(choices(_METHODS), allow_blank=False, id="invited_via", value="email")
                 yield self.error_label("invited_via")
             with Vertical():
                 yield Label("Sent on")
@@ -689,7 +689,10 @@ class AgencyReportDialog(InviteDialog):
             with Vertical():
                 yield Label("Format")
                 yield Select(
-                    _FORMATS, allow_blank=False, id="report_format", value=self.row.report_format
+                    choices(_FORMATS),
+                    allow_blank=False,
+                    id="report_format",
+                    value=self.row.report_format,
                 )
                 yield self.error_label("report_format")
             with Vertical():
@@ -789,7 +792,7 @@ class DecisionDialog(InviteDialog):
         yield Label(plain(self.sheet.quoracy.summary), classes="hint")
         yield Label("The chair decided to")
         yield Select(
-            [(d.label, d.value) for d in InquorateDecision],
+            choices([(d.label, d.value) for d in InquorateDecision]),
             prompt="Choose the decision",
             id="decision",
             value=self.sheet.decision or Select.NULL,

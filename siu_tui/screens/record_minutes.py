@@ -130,9 +130,8 @@ class MinutesActions:
             return
         if step not in view.actions:
             app.notify(
-                f"The minutes are {view.stage_label.lower()}: that step does not fit now.",
+                plain(f"The minutes are {view.stage_label.lower()}: that step does not fit now."),
                 severity="warning",
-                markup=False,
             )
             self.minutes_changed()
             return
@@ -140,7 +139,7 @@ class MinutesActions:
 
     def _step_done(self, message: object) -> None:
         if message:
-            self.app.notify(str(message), markup=False)  # type: ignore[attr-defined]
+            self.app.notify(plain(str(message)))  # type: ignore[attr-defined]
             self.minutes_changed()
 
 
@@ -494,7 +493,7 @@ class DistributeDialog(MinutesDialog):
             yield self.error_label("recipients")
             with_email = sum(1 for r in view.recipients if r.email)
             yield Checkbox(
-                f"Queue a covering e-mail to each with an address ({with_email})",
+                plain(f"Queue a covering e-mail to each with an address ({with_email})"),
                 value=with_email > 0,
                 id="emails",
             )

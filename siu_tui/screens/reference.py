@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Tab
 from siu_tui.domain.codes import Role
 from siu_tui.screens.base import SIUScreen
 from siu_tui.screens.record_actions import ChangeDialog
-from siu_tui.widgets.text import cell
+from siu_tui.widgets.text import cell, choices, plain
 
 TABS = ("staff", "rooms", "teams")
 
@@ -176,7 +176,7 @@ class ReferenceScreen(SIUScreen):
 
     def _saved(self, message: object) -> None:
         if message:
-            self.notify(str(message), markup=False)
+            self.notify(plain(str(message)))
             self.load()
 
 
@@ -198,7 +198,7 @@ class ReferenceDialog(ChangeDialog):
         if self.tab == "staff":
             yield Label("Role")
             yield Select(
-                [(r.label, r.value) for r in Role],
+                choices([(r.label, r.value) for r in Role]),
                 id="role",
                 allow_blank=False,
                 value=row.role if row else Role.CLERK.value,
