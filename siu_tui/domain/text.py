@@ -12,6 +12,7 @@ by every service that stores what a person typed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _BIDI = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
 """Embeddings, overrides and isolates: they reorder the characters around them on screen."""
@@ -89,3 +90,9 @@ def spreadsheet_cell(value: object) -> object:
     if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
         value = "'" + value
     return visible(value, lines=True)
+
+
+def spreadsheet_row(values: Iterable[object]) -> list[object]:
+    """Every cell of one row through :func:`spreadsheet_cell`: the one guard every CSV and
+    XLSX file SIU Desk writes goes through."""
+    return [spreadsheet_cell(value) for value in values]

@@ -26,7 +26,7 @@ from siu_tui.domain.codes import AbuseCategory, ConferenceStatus, ConferenceType
 from siu_tui.domain.dates import format_date
 from siu_tui.domain.timescales import birth_since, conference_deadline, is_late
 from siu_tui.domain.workingdays import working_days_between
-from siu_tui.services import advocacy, audit
+from siu_tui.services import advocacy, audit, fields
 from siu_tui.services.booking import (
     BookingPreview,
     BookingWarning,
@@ -100,6 +100,9 @@ def move_conference(
     if duration_minutes is not None and duration_minutes <= 0:
         errors["duration_minutes"] = "The expected length must be more than 0 minutes"
     _check_reason(late_reason, errors)
+    if not isinstance(venue, _Keep):
+        venue = fields.line("venue", venue, fields.VENUE_MAX, label="The venue", errors=errors)
+    late_note = fields.note("late_note", late_note, label="The note", errors=errors)
     if errors:
         raise ValidationError(errors)
     with desk.store.write() as session:
@@ -115,7 +118,7 @@ def move_conference(
         if duration_minutes is not None:
             conference.duration_minutes = duration_minutes
         if not isinstance(venue, _Keep):
-            conference.venue = (venue or "").strip() or None
+            conference.venue = venue
         if not isinstance(room_id, _Keep):
             conference.room_id = room_id
         conference.late_reason = late_reason if late else None
@@ -213,7 +216,7 @@ def change_chair(desk: Desk, conference_id: str, chair_id: str) -> None:
 def cancel_conference(desk: Desk, conference_id: str, reason: str) -> None:
     """Cancel a booked conference that is no longer needed (not a stand-down, which is
     re-booked). Nothing is deleted: the record stays, marked cancelled, with the reason."""
-    reason = reason.strip()
+    reason = fields.note("reason", reason, label="The reason") or ""
     if not reason:
         raise ValidationError.single("reason", "Say why the conference is cancelled")
     with desk.store.write() as session:
@@ -463,6 +466,7 @@ def mark_held(
                 if problem:
                     errors[field] = problem
         late = is_late(conference.date, conference.deadline)
+        late_note = fields.note("late_note", late_note, label="The note", errors=errors)
         reason = late_reason or conference.late_reason
         if late and not reason:
             errors["late_reason"] = (

@@ -9,8 +9,8 @@ from sqlmodel import col, select
 
 from siu_tui.db.models import Child, Family, Staff
 from siu_tui.domain.codes import ETHNICITIES, Role, Sex
-from siu_tui.domain.references import normalise_case_reference, validate_email
-from siu_tui.services import audit
+from siu_tui.domain.references import normalise_case_reference, reference_problem
+from siu_tui.services import audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
 
@@ -26,18 +26,14 @@ class StaffRow:
 
 def add_staff(desk: Desk, name: str, role: str, email: str | None = None) -> str:
     errors: dict[str, str] = {}
-    name = name.strip()
-    if not name:
+    name = fields.line("name", name, fields.NAME_MAX, label="The name", errors=errors) or ""
+    if not name and "name" not in errors:
         errors["name"] = "Enter the person's name"
     try:
         role = Role.parse(role).value
     except ValueError as exc:
         errors["role"] = str(exc)
-    if email:
-        try:
-            email = validate_email(email)
-        except ValueError as exc:
-            errors["email"] = str(exc)
+    email = fields.email("email", email, errors=errors)
     if errors:
         raise ValidationError(errors)
     with desk.store.write() as session:
@@ -69,20 +65,25 @@ def create_family(
     team_manager_email: str | None = None,
 ) -> str:
     errors: dict[str, str] = {}
-    reference, name = reference.strip().upper(), name.strip()
+    reference = reference.strip().upper()
     if not reference:
         errors["reference"] = "Enter the family reference"
-    if not name:
+    elif problem := reference_problem(reference):
+        errors["reference"] = problem
+    name = fields.line("name", name, fields.NAME_MAX, label="The family name", errors=errors) or ""
+    if not name and "name" not in errors:
         errors["name"] = "Enter the family name"
-    for field, value in (
-        ("social_worker_email", social_worker_email),
-        ("team_manager_email", team_manager_email),
-    ):
-        if value:
-            try:
-                validate_email(value)
-            except ValueError as exc:
-                errors[field] = str(exc)
+    locality_team = fields.line(
+        "locality_team", locality_team, fields.NAME_MAX, label="The team", errors=errors
+    )
+    social_worker = fields.line(
+        "social_worker", social_worker, fields.NAME_MAX, label="The social worker", errors=errors
+    )
+    team_manager = fields.line(
+        "team_manager", team_manager, fields.NAME_MAX, label="The team manager", errors=errors
+    )
+    social_worker_email = fields.email("social_worker_email", social_worker_email, errors=errors)
+    team_manager_email = fields.email("team_manager_email", team_manager_email, errors=errors)
     if errors:
         raise ValidationError(errors)
     # Imported here: reference data builds on this module's staff functions.
@@ -122,9 +123,21 @@ def add_child(
         case_reference = normalise_case_reference(case_reference)
     except ValueError as exc:
         errors["case_reference"] = str(exc)
-    if not first_name.strip():
+    first_name = (
+        fields.line(
+            "first_name", first_name, fields.CHILD_NAME_MAX, label="The first name", errors=errors
+        )
+        or ""
+    )
+    if not first_name and "first_name" not in errors:
         errors["first_name"] = "Enter a first name (or 'Unborn')"
-    if not last_name.strip():
+    last_name = (
+        fields.line(
+            "last_name", last_name, fields.CHILD_NAME_MAX, label="The last name", errors=errors
+        )
+        or ""
+    )
+    if not last_name and "last_name" not in errors:
         errors["last_name"] = "Enter a last name"
     if date_of_birth is None and expected_date_of_birth is None:
         errors["date_of_birth"] = "Enter a date of birth or an expected date of birth"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from siu_tui.domain.dates import format_date
 from siu_tui.domain.reports import Cell, ReportTable
+from siu_tui.domain.text import spreadsheet_row
 from siu_tui.services.reports import ThematicReport
 
 FORMATS = ("json", "csv", "xlsx", "md")
@@ -59,13 +60,13 @@ def as_csv(report: ThematicReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for line in _heading_lines(report):
-        writer.writerow([line])
+        writer.writerow(spreadsheet_row([line]))
     writer.writerow([])
     for table in report.tables():
-        writer.writerow([table.title])
-        writer.writerow(table.columns)
+        writer.writerow(spreadsheet_row([table.title]))
+        writer.writerow(spreadsheet_row(table.columns))
         for label, cells in table.rows:
-            writer.writerow([label, *("" if c is None else c for c in cells)])
+            writer.writerow(spreadsheet_row([label, *("" if c is None else c for c in cells)]))
         writer.writerow([])
     return out.getvalue()
 
@@ -111,7 +112,7 @@ def as_xlsx(report: ThematicReport) -> bytes:
     cover = book.active
     cover.title = "Report"
     for row, line in enumerate(_heading_lines(report), start=1):
-        cover.cell(row=row, column=1, value=line)
+        cover.append(spreadsheet_row([line]))
     cover["A1"].font = Font(bold=True, size=14)
     row = len(_heading_lines(report)) + 2
     cover.cell(row=row, column=1, value="Tables").font = Font(bold=True)
@@ -119,18 +120,19 @@ def as_xlsx(report: ThematicReport) -> bytes:
     for table in report.tables():
         sheet = book.create_sheet(_sheet_name(table, used))
         row += 1
-        cover.cell(row=row, column=1, value=table.title)
-        cover.cell(row=row, column=2, value=table.commentary)
-        sheet.append([table.title])
+        title, commentary = spreadsheet_row([table.title, table.commentary])
+        cover.cell(row=row, column=1, value=title)
+        cover.cell(row=row, column=2, value=commentary)
+        sheet.append(spreadsheet_row([table.title]))
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append(list(table.columns))
+        sheet.append(spreadsheet_row(table.columns))
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for label, cells in table.rows:
-            sheet.append([label, *cells])
+            sheet.append(spreadsheet_row([label, *cells]))
         if table.commentary:
             sheet.append([])
-            sheet.append([table.commentary])
+            sheet.append(spreadsheet_row([table.commentary]))
         sheet.column_dimensions["A"].width = (
             max([len(table.columns[0]), *(len(label) for label, _ in table.rows)]) + 2
         )
