@@ -111,7 +111,7 @@ def as_xlsx(report: ThematicReport) -> bytes:
     book = Workbook()
     cover = book.active
     cover.title = "Report"
-    for row, line in enumerate(_heading_lines(report), start=1):
+    for line in _heading_lines(report):
         cover.append(spreadsheet_row([line]))
     cover["A1"].font = Font(bold=True, size=14)
     row = len(_heading_lines(report)) + 2

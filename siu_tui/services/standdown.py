@@ -24,7 +24,6 @@ from siu_tui.db.models import Conference, ConferenceChild, Family, Staff, StandD
 from siu_tui.db.planner import bare
 from siu_tui.domain.codes import ConferenceStatus, ConferenceType, DecidedBy, Reason
 from siu_tui.domain.dates import format_date
-from siu_tui.domain.text import spreadsheet_row
 from siu_tui.domain.standdown import (
     Rebooking,
     allowed_rebook_types,
@@ -32,6 +31,7 @@ from siu_tui.domain.standdown import (
     rebooking,
     totals_by_reason,
 )
+from siu_tui.domain.text import spreadsheet_row
 from siu_tui.services import audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
