@@ -72,7 +72,7 @@ def stand_down(
         errors["decided_on"] = "Enter the day it was decided"
     elif decided_on > today:
         errors["decided_on"] = f"{format_date(decided_on)} has not happened yet"
-    if why is Reason.OTHER and not note:
+    if why is Reason.OTHER and not note and "note" not in errors:
         errors["note"] = "Say why in the note (the reason is 'other')"
     if errors:
         raise ValidationError(errors)
