@@ -25,8 +25,19 @@ class CommandError(click.ClickException):
     """A failure to report in one line (exit 1), as opposed to a usage error (exit 2)."""
 
 
+def _say(*fields: object, err: bool = False) -> None:
+    """One line of output holding stored text: each field with its control characters shown
+    as symbols (a name holding ``\x1b]52;…`` never writes the terminal's clipboard), fields
+    joined by tabs."""
+    from siu_tui.domain.text import visible
+
+    click.echo("\t".join(visible(str(field)) for field in fields), err=err)
+
+
 def _fail(message: str, status: int = 2) -> NoReturn:
-    click.echo(f"siu: {message}", err=True)
+    from siu_tui.domain.text import visible
+
+    click.echo(f"siu: {visible(message)}", err=True)
     sys.exit(status)
 
 
@@ -255,7 +266,7 @@ def challenges_cmd(
     finally:
         desk.close()
     for line in _figure_lines(figures, label):
-        click.echo(line)
+        _say(line)
 
 
 def _figure_lines(figures, label: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -299,6 +310,7 @@ def outstanding(
     """
     from siu_tui import clock
     from siu_tui.config import sqlite_path
+    from siu_tui.domain.text import visible
     from siu_tui.services.context import Desk
     from siu_tui.services.outstanding import OutstandingFilter, outstanding_reports
     from siu_tui.services.people import list_staff
@@ -318,7 +330,7 @@ def outstanding(
                 if wanted in s.name.casefold()
             ]
             if len(found) != 1:
-                names = ", ".join(s.name for s in found) or "none"
+                names = visible(", ".join(s.name for s in found) or "none")
                 raise CommandError(f"--clerk {clerk!r} should name one clerk (matches: {names})")
             clerk_id = found[0].id
         page = outstanding_reports(
@@ -327,19 +339,15 @@ def outstanding(
     finally:
         desk.close()
     for row in page.rows:
-        click.echo(
-            "\t".join(
-                [
-                    row.deadline.isoformat(),
-                    str(row.days_left),
-                    row.what,
-                    f"{row.conference_date.isoformat()} {row.start_time:%H:%M}",
-                    row.conference_reference,
-                    row.family,
-                    row.chase,
-                    row.contact,
-                ]
-            )
+        _say(
+            row.deadline.isoformat(),
+            row.days_left,
+            row.what,
+            f"{row.conference_date.isoformat()} {row.start_time:%H:%M}",
+            row.conference_reference,
+            row.family,
+            row.chase,
+            row.contact,
         )
     if not page.rows:
         click.echo("No reports are outstanding.", err=True)
@@ -472,7 +480,7 @@ def outbox_send(ctx: click.Context, db_path: str | None) -> None:
     finally:
         desk.close()
     for line in result.lines():
-        click.echo(line)
+        _say(line)
     if not result.ok:
         sys.exit(1)
 
@@ -508,7 +516,7 @@ def outbox_export(
         desk.close()
     click.echo(f"Wrote {len(result.written)} message(s) to {directory}")
     for line in result.skipped:
-        click.echo(f"Not written: {line}")
+        _say(f"Not written: {line}")
     if result.written and not mark_sent:
         click.echo(
             "They stay queued, so `siu outbox send` would send them too: once you have sent "
@@ -528,6 +536,7 @@ def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
     conference_ref) are skipped, so importing the same file twice adds nothing. The columns
     are described in the README ("Importing history").
     """
+    from siu_tui.domain.text import visible
     from siu_tui.services.errors import ImportRefused
     from siu_tui.services.importing import import_history
 
@@ -542,9 +551,9 @@ def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
             result = import_history(desk, file, progress=report)
     except ImportRefused as refused:
         if refused.whole_file:
-            raise CommandError(f"{refused.problems[0]}; nothing was imported") from None
+            raise CommandError(f"{visible(refused.problems[0])}; nothing was imported") from None
         for line in refused.problems:
-            click.echo(line, err=True)
+            _say(line, err=True)
         lines = {p.split(":", 1)[0] for p in refused.problems if p.startswith("line ")}
         where = f" on {len(lines)} line(s)" if lines else ""
         raise CommandError(
@@ -554,7 +563,7 @@ def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
     finally:
         desk.close()
     for line in result.lines():
-        click.echo(line)
+        _say(line)
 
 
 @cli.group()
@@ -580,7 +589,7 @@ def minutes_week_cmd(ctx: click.Context, day: date | None, db_path: str | None) 
         if review is None:
             click.echo("Not reviewed")
         else:
-            click.echo(
+            _say(
                 f"Reviewed by {review.reviewed_by} on {review.reviewed_at:%Y-%m-%d}: {review.note}"
             )
         c = view.counts
@@ -591,10 +600,15 @@ def minutes_week_cmd(ctx: click.Context, day: date | None, db_path: str | None) 
         for offset in range(0, len(view.task_keys), 500):
             for t in week_tasks_page(desk, view.task_keys, view.week.start, offset, limit=500):
                 over = f" {t.days_overdue}" if t.state in ("overdue", "late") else ""
-                click.echo(
-                    f"{t.state.upper()}{over}\t{t.task_label}\tdue {t.due.isoformat()}\t"
-                    f"done {t.done.isoformat() if t.done else '-'}\t{t.conference_reference}\t"
-                    f"{t.family}\t{t.stage_label}\t{t.holder}"
+                _say(
+                    f"{t.state.upper()}{over}",
+                    t.task_label,
+                    f"due {t.due.isoformat()}",
+                    f"done {t.done.isoformat() if t.done else '-'}",
+                    t.conference_reference,
+                    t.family,
+                    t.stage_label,
+                    t.holder,
                 )
     finally:
         desk.close()
@@ -708,7 +722,10 @@ def report_cmd(
             raise CommandError(f"could not write {output}: {exc.strerror or exc}") from None
         click.echo(f"{report.period.title} written to {path}", err=True)
         return
-    click.echo(render(report, fmt).decode(), nl=False)
+    from siu_tui.domain.text import visible
+
+    text = render(report, fmt).decode()
+    click.echo(text if fmt == "json" else visible(text, lines=True), nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

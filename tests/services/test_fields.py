@@ -3,17 +3,20 @@ anything longer than its column, each with a sentence for its field and nothing 
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from siu_tui.services import booking, challenges, invites, minutes_week, reference
 from siu_tui.services import people as registry
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
 from siu_tui.services.settings import save_setting
-from siu_tui.services.standdown import stand_down
+from siu_tui.services.standdown import StandDownFilter, export_stood_down, stand_down
 
 from .conftest import Counts, People
 
@@ -195,3 +198,37 @@ def test_security_none_is_refused_for_a_server_elsewhere(desk: Desk) -> None:
     )
     save_setting(desk, "smtp_security", "starttls")
     save_setting(desk, "smtp_host", "10.0.0.5")
+
+
+def test_every_cell_of_the_stood_down_export_is_guarded(
+    desk: Desk, people: People, tmp_path: Path
+) -> None:
+    """References came out live: ``=HYPERLINK(...)`` in the conference reference and the
+    re-booked one (the import used to accept any 32 characters)."""
+    conference = booking.book_conference(
+        desk,
+        booking.BookingRequest(
+            family_id=people.family,
+            child_ids=[people.amy],
+            conference_type="initial",
+            date=date(2026, 11, 30),
+            trigger_date=date(2026, 11, 24),
+            chair_id=people.iro,
+        ),
+    )
+    stand_down(
+        desk, conference, reason="family_request", decided_by="chair", decided_on=date(2026, 11, 25)
+    )
+    with desk.store.write() as session:
+        session.execute(
+            text("UPDATE conference SET reference = :ref"), {"ref": '=HYPERLINK("http://x")'}
+        )
+        session.execute(text("UPDATE family SET name = :name"), {"name": "@SUM(1+1)\x1b[2J"})
+    path = tmp_path / "stood-down.csv"
+    assert export_stood_down(desk, StandDownFilter(), path) == 1
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header, row = list(csv.reader(handle))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["reference"] == '\'=HYPERLINK("http://x")'
+    assert cells["family"] == "'@SUM(1+1)\u241b[2J"
+    assert not any(cell and cell[0] in "=+-@" for cell in row)
