@@ -171,7 +171,7 @@ class ReferenceScreen(SIUScreen):
         message = "Made active" if active else "Made inactive"
         if not active and still_booked:
             message += f": still booked for {still_booked} upcoming conference(s), change those"
-        self.app.call_from_thread(self.notify, message, markup=False)
+        self.app.call_from_thread(self.notify, plain(message))
         self.load()
 
     def _saved(self, message: object) -> None:

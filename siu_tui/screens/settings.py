@@ -159,7 +159,7 @@ class EditSetting(SIUModal[bool]):
         except ValidationError as exc:
             self.app.call_from_thread(self.show_error, exc.errors.get(self.row.key, str(exc)))
             return
-        self.app.call_from_thread(self.app.notify, f"Saved: {self.row.label}", markup=False)
+        self.app.call_from_thread(self.app.notify, plain(f"Saved: {self.row.label}"))
         self.app.call_from_thread(self.dismiss, True)
 
     def show_error(self, message: str) -> None:

@@ -455,8 +455,7 @@ class StoodDownScreen(SIUScreen):
             self.app.call_from_thread(setattr, self.query_one("#export-bar"), "display", False)
         self.app.call_from_thread(
             self.notify,
-            f"{count:,} stood-down conference(s) written to {path}",
+            plain(f"{count:,} stood-down conference(s) written to {path}"),
             title="Exported",
             timeout=15,
-            markup=False,
         )

@@ -82,7 +82,7 @@ async def _click_every_option(pilot, app: SIUApp) -> int:  # type: ignore[no-unt
     for select in list(app.screen.query(Select)):
         if not select.display or select.disabled:
             continue
-        count = len(select._options)  # noqa: SLF001 - the options as the widget holds them
+        count = len(select._options)
         for index in range(count):
             select.focus()
             select.expanded = True

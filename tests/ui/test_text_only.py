@@ -286,6 +286,14 @@ def offences() -> list[str]:
                 name = _name(node)
                 if name in FIRST_ARGUMENT and node.args:
                     bad += [node.args[0]] if not ok(node.args[0]) else []
+                if (  # call_from_thread(self.notify, message): the message is checked too
+                    name == "call_from_thread"
+                    and len(node.args) > 1
+                    and isinstance(node.args[0], ast.Attribute)
+                    and node.args[0].attr in FIRST_ARGUMENT
+                    and not ok(node.args[1])
+                ):
+                    bad.append(node.args[1])
                 if name in EVERY_ARGUMENT:
                     bad += [a for a in node.args if not ok(a)]
                 if name in FIRST_ARGUMENT | EVERY_ARGUMENT | OPTIONS:
@@ -334,6 +342,8 @@ def test_widgets_take_text_only_through_the_helper() -> None:
         ("self.sub_title = show(record.reference)", True),
         ('x.update("a" if done else plain(name))', True),
         ('TabPane(title, id="x")', False),
+        ("self.app.call_from_thread(self.notify, message, markup=False)", False),
+        ("self.app.call_from_thread(self.notify, plain(message))", True),
     ],
 )
 def test_the_check_refuses_what_it_should(source: str, ok: bool) -> None:
