@@ -36,7 +36,7 @@ from siu_tui.screens.settings import SettingsScreen
 from siu_tui.screens.standdown import StoodDownScreen
 from siu_tui.screens.week import WeekScreen
 from siu_tui.sections import SECTIONS
-from siu_tui.widgets.text import plain, show
+from siu_tui.widgets.text import show
 
 if TYPE_CHECKING:
     from siu_tui.screens.booking import Prefill
@@ -199,7 +199,9 @@ class SIUApp(App[None]):
                 f"Something went wrong ({type(error).__name__}). Nothing already saved was lost; "
                 "the details are in the crash log."
             )
-        self.notify(plain(message), title="Problem", severity="error", timeout=10)
+        self.notify(
+            show(message, lines=True), title="Problem", severity="error", timeout=10, markup=False
+        )
 
     # -- actions -----------------------------------------------------------------------------
 

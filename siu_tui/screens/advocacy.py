@@ -248,10 +248,12 @@ class AdvocacyScreen(SIUScreen):
             return
         if row.conference_status != "Booked":
             self.notify(
-                plain(
+                show(
                     f"{row.conference_reference} is {row.conference_status.lower()}: only a booked "
-                    "conference takes new referrals."
+                    "conference takes new referrals.",
+                    lines=True,
                 ),
+                markup=False,
             )
             return
         self.load_referable(row)
@@ -263,7 +265,7 @@ class AdvocacyScreen(SIUScreen):
 
     def _changed(self, message: object) -> None:
         if message:
-            self.notify(plain(str(message)))
+            self.notify(show(str(message), lines=True), markup=False)
             self.action_reload()
 
     # -- loading -----------------------------------------------------------------------------
@@ -280,7 +282,11 @@ class AdvocacyScreen(SIUScreen):
 
         if not children:
             self.notify(
-                plain(f"Every child at {row.conference_reference} who can be referred already is."),
+                show(
+                    f"Every child at {row.conference_reference} who can be referred already is.",
+                    lines=True,
+                ),
+                markup=False,
             )
             return
         about = f"{row.family_name} · {row.conference_type} conference {show(row.conference_date)}"

@@ -855,7 +855,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         )
         self.dismiss()
         app.open_conference(conference_id)  # type: ignore[attr-defined]
-        app.notify(plain(message), title="Booked")
+        app.notify(show(message, lines=True), title="Booked", markup=False)
 
     # -- leaving -----------------------------------------------------------------------------
 
@@ -951,7 +951,7 @@ class DialogForm(ShowsFieldErrors, SIUModal[str | None]):
         self.dismiss(None)
 
     def _saved(self, record_id: str, message: str) -> None:
-        self.app.notify(plain(message))
+        self.app.notify(show(message, lines=True), markup=False)
         self.dismiss(record_id)
 
 

@@ -196,11 +196,13 @@ class ChallengeScreen(SIUScreen):
         latest = self.detail.latest
         if not latest.is_open:
             self.notify(
-                plain(
+                show(
                     f"This challenge is {latest.state_label.lower()}: there is nothing left to "
-                    f"{doing}."
+                    f"{doing}.",
+                    lines=True,
                 ),
                 severity="warning",
+                markup=False,
             )
             return None
         return latest
@@ -211,8 +213,12 @@ class ChallengeScreen(SIUScreen):
             return
         if row.next_level is None:
             self.notify(
-                plain(f"{row.level_label} is the last level: resolve it (v) with the outcome."),
+                show(
+                    f"{row.level_label} is the last level: resolve it (v) with the outcome.",
+                    lines=True,
+                ),
                 severity="warning",
+                markup=False,
             )
             return
         from siu_tui.screens.challenge_forms import EscalateDialog

@@ -298,13 +298,20 @@ class OutboxScreen(SIUScreen):
         self.sending = False
         self.query_one("#send-bar").display = False
         if problem:
-            self.notify(plain(problem), title="Not sent", severity="warning", timeout=12)
+            self.notify(
+                show(problem, lines=True),
+                title="Not sent",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
         elif result is not None:
             self.notify(
-                plain("\n".join(result.lines())),
+                show("\n".join(result.lines()), lines=True),
                 title="Outbox",
                 severity="information" if result.ok else "warning",
                 timeout=12,
+                markup=False,
             )
         self.action_reload()
 
@@ -339,10 +346,12 @@ class OutboxScreen(SIUScreen):
             return
         if not row.can_requeue:
             self.notify(
-                plain(
+                show(
                     f"This message is {row.state_label.lower()}: only a failed, interrupted or "
-                    "not-needed one can be queued again."
+                    "not-needed one can be queued again.",
+                    lines=True,
                 ),
+                markup=False,
             )
             return
         self.requeue(row.id)

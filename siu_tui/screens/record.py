@@ -240,11 +240,13 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
             return None
         if self.record.status != "booked":
             self.notify(
-                plain(
+                show(
                     f"This conference is {self.record.status_label.lower()}: only a booked one "
-                    "can be changed."
+                    "can be changed.",
+                    lines=True,
                 ),
                 severity="warning",
+                markup=False,
             )
             return None
         return self.record
@@ -289,7 +291,9 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
 
     def _offer_rebooking(self, offer: RebookOffer, offer_first: bool) -> None:
         if offer.rebooked_as:
-            self.notify(plain(f"Already re-booked as {offer.rebooked_as}."))
+            self.notify(
+                show(f"Already re-booked as {offer.rebooked_as}.", lines=True), markup=False
+            )
             return
         plan = offer.plan
         lines = [
@@ -342,7 +346,7 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
 
     def _changed(self, message: object) -> None:
         if message:
-            self.notify(plain(str(message)))
+            self.notify(show(str(message), lines=True), markup=False)
             self.load()
 
     def _held(self, result: HeldResult | None) -> None:

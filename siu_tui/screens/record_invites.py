@@ -285,7 +285,7 @@ class InvitesPane(Vertical):
         if clear_marks:
             self.marked.clear()
         if message:
-            self.notify(plain(message))
+            self.notify(show(message, lines=True), markup=False)
         self.load()
         self.post_message(self.Changed())
 

@@ -130,8 +130,12 @@ class MinutesActions:
             return
         if step not in view.actions:
             app.notify(
-                plain(f"The minutes are {view.stage_label.lower()}: that step does not fit now."),
+                show(
+                    f"The minutes are {view.stage_label.lower()}: that step does not fit now.",
+                    lines=True,
+                ),
                 severity="warning",
+                markup=False,
             )
             self.minutes_changed()
             return
@@ -139,7 +143,7 @@ class MinutesActions:
 
     def _step_done(self, message: object) -> None:
         if message:
-            self.app.notify(plain(str(message)))  # type: ignore[attr-defined]
+            self.app.notify(show(str(message), lines=True), markup=False)  # type: ignore[attr-defined]
             self.minutes_changed()
 
 

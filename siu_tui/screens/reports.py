@@ -533,9 +533,10 @@ class ReportsScreen(SIUScreen):
     def _exported(self, path: Path | None) -> None:
         if path is not None and self.report is not None:
             self.notify(
-                plain(f"{self.report.period.title} written to {path}"),
+                show(f"{self.report.period.title} written to {path}", lines=True),
                 title="Exported",
                 timeout=15,
+                markup=False,
             )
 
 

@@ -32,7 +32,7 @@ from siu_tui.domain.codes import ConferenceType, Reason
 from siu_tui.domain.periods import financial_year, financial_year_of
 from siu_tui.screens.base import SIUScreen
 from siu_tui.widgets.date_input import DateInput
-from siu_tui.widgets.text import cell, choices, plain
+from siu_tui.widgets.text import cell, choices, plain, show
 
 if TYPE_CHECKING:
     from datetime import date
@@ -455,7 +455,8 @@ class StoodDownScreen(SIUScreen):
             self.app.call_from_thread(setattr, self.query_one("#export-bar"), "display", False)
         self.app.call_from_thread(
             self.notify,
-            plain(f"{count:,} stood-down conference(s) written to {path}"),
+            show(f"{count:,} stood-down conference(s) written to {path}", lines=True),
             title="Exported",
             timeout=15,
+            markup=False,
         )

@@ -509,7 +509,7 @@ class WeekScreen(MinutesActions, SIUScreen):
 
     def _reviewed(self, message: object) -> None:
         if message:
-            self.notify(plain(str(message)))
+            self.notify(show(str(message), lines=True), markup=False)
             self.reload()
 
     def action_figures(self) -> None:

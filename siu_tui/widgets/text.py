@@ -56,9 +56,11 @@ def cell_right(value: object, style: str = "") -> Text:
     return Text(show(value), style=style, justify="right", no_wrap=True)
 
 
-def choices(rows: Iterable[tuple[object, V]]) -> list[tuple[Content, V]]:
-    """Options for a ``Select`` (prompt, value): each prompt shown as text, on one line."""
+def choices(rows: Iterable[tuple[object, V]]) -> list[tuple[Text, V]]:
+    """Options for a ``Select`` (prompt, value): each prompt as one line of Rich ``Text``,
+    never parsed for markup. Text rather than Content, because the drop-down's type-to-search
+    reads only Text and str prompts."""
     return [
-        (prompt if isinstance(prompt, Content) else plain(prompt, lines=False), value)
+        (prompt if isinstance(prompt, Text) else Text(show(prompt), no_wrap=True), value)
         for prompt, value in rows
     ]

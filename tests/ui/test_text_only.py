@@ -262,6 +262,28 @@ def _enclosing(tree: ast.Module) -> dict[ast.AST, ast.FunctionDef | None]:
     return owner
 
 
+def _plain_string_unless_no_markup(
+    message: ast.expr, keywords: list[ast.keyword]
+) -> list[ast.expr]:
+    """A notification's message is a ``str`` (Textual's type): one that went through ``show``
+    must be sent with ``markup=False``, or it would be parsed as markup after all."""
+    literal = all(
+        isinstance(part, ast.Constant)
+        or (
+            isinstance(part, ast.JoinedStr)
+            and all(isinstance(v, ast.Constant) for v in part.values)
+        )
+        for part in (
+            [message.body, message.orelse] if isinstance(message, ast.IfExp) else [message]
+        )
+    )
+    no_markup = any(
+        k.arg == "markup" and isinstance(k.value, ast.Constant) and k.value.value is False
+        for k in keywords
+    )
+    return [] if literal or no_markup else [message]
+
+
 def offences() -> list[str]:
     found = []
     for module in MODULES.values():
@@ -294,6 +316,15 @@ def offences() -> list[str]:
                     and not ok(node.args[1])
                 ):
                     bad.append(node.args[1])
+                if (
+                    name == "call_from_thread"
+                    and len(node.args) > 1
+                    and isinstance(node.args[0], ast.Attribute)
+                    and node.args[0].attr == "notify"
+                ):
+                    bad += _plain_string_unless_no_markup(node.args[1], node.keywords)
+                if name == "notify" and node.args:
+                    bad += _plain_string_unless_no_markup(node.args[0], node.keywords)
                 if name in EVERY_ARGUMENT:
                     bad += [a for a in node.args if not ok(a)]
                 if name in FIRST_ARGUMENT | EVERY_ARGUMENT | OPTIONS:
@@ -331,7 +362,9 @@ def test_widgets_take_text_only_through_the_helper() -> None:
         ("Label(row.name)", False),
         ('Static(f"{row.family_name} ({row.family_reference})")', False),
         ("self.notify(str(message), markup=False)", False),
-        ("self.notify(plain(message))", True),
+        ("self.notify(show(message, lines=True), markup=False)", True),
+        ("self.notify(show(message, lines=True))", False),
+        ('self.notify("Saved")', True),
         ("Select([(s.name, s.id) for s in staff])", False),
         ("Select([(plain(s.name), s.id) for s in staff])", False),
         ("Select(choices((s.name, s.id) for s in staff))", True),
@@ -343,7 +376,8 @@ def test_widgets_take_text_only_through_the_helper() -> None:
         ('x.update("a" if done else plain(name))', True),
         ('TabPane(title, id="x")', False),
         ("self.app.call_from_thread(self.notify, message, markup=False)", False),
-        ("self.app.call_from_thread(self.notify, plain(message))", True),
+        ("self.app.call_from_thread(self.notify, show(message), markup=False)", True),
+        ("self.app.call_from_thread(self.notify, show(message))", False),
     ],
 )
 def test_the_check_refuses_what_it_should(source: str, ok: bool) -> None:
