@@ -90,34 +90,39 @@ def status_lines(sheet: InviteSheet) -> Text:
     text = Text(no_wrap=False)
     verdict, _, detail = q.result.summary.partition(": ")
     text.append("Quoracy expected from replies: " if q.expected else "Quoracy on the day: ", "bold")
-    text.append(verdict, "bold green" if q.quorate else "bold red")
+    text.append(show(verdict), "bold green" if q.quorate else "bold red")
     if detail and not q.quorate:
-        text.append(f" · {detail}")
+        text.append(show(f" · {detail}"))
     counting = ", ".join(q.counting_labels) or "none"
-    text.append(f"\nCounting: {counting}")
+    text.append(show(f"\nCounting: {counting}", lines=True))
     if q.missing_labels:
         text.append(" · Missing: ", "bold" if not q.quorate else "")
-        text.append(", ".join(q.missing_labels))
+        text.append(show(", ".join(q.missing_labels)))
     for label, receipt in (("parents", sheet.to_parents), ("chair", sheet.to_chair)):
-        text.append(f"\nSocial worker's report to {label} ", "bold")
-        text.append(f"(due {show(receipt.deadline)}): ")
+        text.append(show(f"\nSocial worker's report to {label} ", lines=True), "bold")
+        text.append(show(f"(due {show(receipt.deadline)}): "))
         if receipt.received is None:
             style = "bold red" if receipt.overdue else "yellow"
         else:
             style = "green" if receipt.timeliness.value == "on_time" else "red"
-        text.append(receipt.text, style)
+        text.append(show(receipt.text), style)
     expected = [r for r in sheet.rows if r.expects_report]
     received = sum(1 for r in expected if r.report_received_at is not None)
     text.append("\nAgency reports ", "bold")
-    text.append(f"(due {show(sheet.agency_deadline)}): {received} of {len(expected)} received")
+    text.append(
+        show(f"(due {show(sheet.agency_deadline)}): {received} of {len(expected)} received")
+    )
     if sheet.social_worker:
-        text.append(f" · Social worker: {sheet.social_worker}")
+        text.append(show(f" · Social worker: {sheet.social_worker}"))
     if sheet.decision_label:
         text.append("\nChair's decision (not quorate): ", "bold")
         note = f": {sheet.decision_note}" if sheet.decision_note else ""
-        text.append(sheet.decision_label + note)
+        text.append(show(sheet.decision_label + note, lines=True))
     if sheet.queued:
-        text.append(f"\n{len(sheet.queued)} invitation e-mail(s) waiting in the outbox", "dim")
+        text.append(
+            show(f"\n{len(sheet.queued)} invitation e-mail(s) waiting in the outbox", lines=True),
+            "dim",
+        )
     return text
 
 
@@ -252,7 +257,7 @@ class InvitesPane(Vertical):
         self.sheet = sheet
         ids = {r.id for r in sheet.rows}
         self.marked &= ids
-        self.query_one("#invites-status", Static).update(plain(status_lines(sheet)))
+        self.query_one("#invites-status", Static).update(status_lines(sheet))
         table = self.query_one("#invites", DataTable)
         cursor = table.cursor_row
         table.clear()

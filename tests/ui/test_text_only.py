@@ -202,6 +202,8 @@ def accepted(
         name = _name(node)
         if name in HELPERS:
             return True
+        if name in ("Text", "Content") and not node.args:
+            return True  # an empty Text to append to: each append is checked
         if name is not None and name in FUNCTIONS and name not in seen:
             return all(
                 value is not None and accepted(value, module, seen | {name}, _locals(function))
@@ -325,6 +327,18 @@ def offences() -> list[str]:
                     bad += _plain_string_unless_no_markup(node.args[1], node.keywords)
                 if name == "notify" and node.args:
                     bad += _plain_string_unless_no_markup(node.args[0], node.keywords)
+                if (  # text.append(...) on a Text built here: each piece is checked
+                    name == "append"
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and any(
+                        isinstance(value, ast.Call) and _name(value) in ("Text", "Content")
+                        for value in scope.get(node.func.value.id, [])
+                    )
+                    and node.args
+                    and not ok(node.args[0])
+                ):
+                    bad.append(node.args[0])
                 if name in EVERY_ARGUMENT:
                     bad += [a for a in node.args if not ok(a)]
                 if name in FIRST_ARGUMENT | EVERY_ARGUMENT | OPTIONS:
@@ -377,6 +391,9 @@ def test_widgets_take_text_only_through_the_helper() -> None:
         ('TabPane(title, id="x")', False),
         ("self.app.call_from_thread(self.notify, message, markup=False)", False),
         ("self.app.call_from_thread(self.notify, show(message), markup=False)", True),
+        ("def f(x):\n    t = Text()\n    t.append(x.name)\n    return t", False),
+        ("def f(x):\n    t = Text()\n    t.append(show(x.name))\n    Label(t)", True),
+        ("def f(x):\n    t = Text()\n    t.append(x.name)\n    Label(t)", False),
         ("self.app.call_from_thread(self.notify, show(message))", False),
     ],
 )
