@@ -24,6 +24,7 @@ from siu_tui.commands import SIUCommands
 from siu_tui.config import current_user, default_database_url
 from siu_tui.errors import DatabaseUnusable, UserFacingError
 from siu_tui.sections import SECTIONS
+from siu_tui.widgets.text import show
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -102,7 +103,7 @@ class SIUApp(App[None]):
     # -- the database ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.sub_title = self.user
+        self.sub_title = show(self.user)
 
     def on_ready(self) -> None:
         elapsed = (time.perf_counter() - siu_tui.STARTED_AT) * 1000
@@ -209,8 +210,10 @@ class SIUApp(App[None]):
         details = f"Details for support: {where}" if where else details_saved(where).capitalize()
         self._exit_renderables.append(
             Text(
-                f"SIU Desk hit a problem ({type(error).__name__}) and had to close. "
-                f"Everything already saved is safe. {details}"
+                show(
+                    f"SIU Desk hit a problem ({type(error).__name__}) and had to close. "
+                    f"Everything already saved is safe. {details}"
+                )
             )
         )
         self._stop_waiting()
@@ -244,7 +247,9 @@ class SIUApp(App[None]):
                 f"Something went wrong ({type(error).__name__}). Nothing already saved was lost; "
                 "the details are in the crash log."
             )
-        self.notify(message, title="Problem", severity="error", timeout=10, markup=False)
+        self.notify(
+            show(message, lines=True), title="Problem", severity="error", timeout=10, markup=False
+        )
 
     # -- actions -----------------------------------------------------------------------------
 

@@ -40,8 +40,19 @@ class CommandError(click.ClickException):
     """A failure to report in one line (exit 1), as opposed to a usage error (exit 2)."""
 
 
+def _say(*fields: object, err: bool = False) -> None:
+    """One line of output holding stored text: each field with its control characters shown
+    as symbols (a name holding ``\x1b]52;…`` never writes the terminal's clipboard), fields
+    joined by tabs."""
+    from siu_tui.domain.text import visible
+
+    click.echo("\t".join(visible(str(field)) for field in fields), err=err)
+
+
 def _fail(message: str, status: int = 2) -> NoReturn:
-    click.echo(f"siu: {message}", err=True)
+    from siu_tui.domain.text import visible
+
+    click.echo(f"siu: {visible(message)}", err=True)
     sys.exit(status)
 
 
@@ -371,7 +382,7 @@ def challenges_cmd(
     finally:
         desk.close()
     for line in _figure_lines(figures, label):
-        click.echo(line)
+        _say(line)
 
 
 def _check_period(start: date | None, end: date | None) -> None:
@@ -436,6 +447,7 @@ def outstanding(
     break or backslash in a name shows as \\t, \\n, \\r or \\\\; --csv writes CSV instead.
     """
     from siu_tui import clock
+    from siu_tui.domain.text import spreadsheet_cell, visible
     from siu_tui.services.context import Desk
     from siu_tui.services.outstanding import (
         EXPORT_COLUMNS,
@@ -458,7 +470,7 @@ def outstanding(
                 if wanted in s.name.casefold()
             ]
             if len(found) != 1:
-                names = ", ".join(s.name for s in found) or "none"
+                names = visible(", ".join(s.name for s in found) or "none")
                 raise CommandError(f"--clerk {clerk!r} should name one clerk (matches: {names})")
             clerk_id = found[0].id
         page = outstanding_reports(
@@ -469,15 +481,13 @@ def outstanding(
     if as_csv:
         import csv
 
-        from siu_tui.services.standdown import _safe as spreadsheet_safe
-
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(EXPORT_COLUMNS)
         for row in page.rows:
-            writer.writerow([spreadsheet_safe(cell) for cell in export_cells(row)])
+            writer.writerow([spreadsheet_cell(cell) for cell in export_cells(row)])
     else:
         for row in page.rows:
-            click.echo("\t".join(tsv_cell(cell) for cell in export_cells(row)))
+            click.echo("\t".join(visible(tsv_cell(cell)) for cell in export_cells(row)))
     if not page.rows:
         click.echo("No reports are outstanding.", err=True)
     elif page.cursor is not None:
@@ -632,7 +642,7 @@ def outbox_send(ctx: click.Context, db_path: str | None) -> None:
     finally:
         desk.close()
     for line in result.lines():
-        click.echo(line)
+        _say(line)
     if not result.ok:
         sys.exit(1)
 
@@ -668,7 +678,7 @@ def outbox_export(
         desk.close()
     click.echo(f"Wrote {len(result.written)} message(s) to {directory}")
     for line in result.skipped:
-        click.echo(f"Not written: {line}")
+        _say(f"Not written: {line}")
     if result.written and not mark_sent:
         click.echo(
             "They stay queued, so `siu outbox send` would send them too: once you have sent "
@@ -688,6 +698,7 @@ def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
     conference_ref) are skipped, so importing the same file twice adds nothing. The columns
     are described in the README ("Importing history").
     """
+    from siu_tui.domain.text import visible
     from siu_tui.services.errors import ImportRefused
     from siu_tui.services.importing import import_history
 
@@ -702,9 +713,9 @@ def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
             result = import_history(desk, file, progress=report)
     except ImportRefused as refused:
         if refused.whole_file:
-            raise CommandError(f"{refused.problems[0]}; nothing was imported") from None
+            raise CommandError(f"{visible(refused.problems[0])}; nothing was imported") from None
         for line in refused.problems:
-            click.echo(line, err=True)
+            _say(line, err=True)
         if refused.more:
             click.echo(f"... and {refused.more:,} more problem(s) not shown", err=True)
         lines = {p.split(":", 1)[0] for p in refused.problems if p.startswith("line ")}
@@ -716,7 +727,7 @@ def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
     finally:
         desk.close()
     for line in result.lines():
-        click.echo(line)
+        _say(line)
 
 
 @cli.group()
@@ -743,7 +754,7 @@ def minutes_week_cmd(ctx: click.Context, day: date | None, db_path: str | None) 
         if review is None:
             click.echo("Not reviewed")
         else:
-            click.echo(
+            _say(
                 f"Reviewed by {review.reviewed_by} on {review.reviewed_at:%Y-%m-%d}: {review.note}"
             )
         c = view.counts
@@ -754,10 +765,15 @@ def minutes_week_cmd(ctx: click.Context, day: date | None, db_path: str | None) 
         for offset in range(0, len(view.task_keys), 500):
             for t in week_tasks_page(desk, view.task_keys, view.week.start, offset, limit=500):
                 over = f" {t.days_overdue}" if t.state in ("overdue", "late") else ""
-                click.echo(
-                    f"{t.state.upper()}{over}\t{t.task_label}\tdue {t.due.isoformat()}\t"
-                    f"done {t.done.isoformat() if t.done else '-'}\t{t.conference_reference}\t"
-                    f"{t.family}\t{t.stage_label}\t{t.holder}"
+                _say(
+                    f"{t.state.upper()}{over}",
+                    t.task_label,
+                    f"due {t.due.isoformat()}",
+                    f"done {t.done.isoformat() if t.done else '-'}",
+                    t.conference_reference,
+                    t.family,
+                    t.stage_label,
+                    t.holder,
                 )
     finally:
         desk.close()
@@ -872,7 +888,10 @@ def report_cmd(
             raise CommandError(f"could not write {output}: {exc.strerror or exc}") from None
         click.echo(f"{report.period.title} written to {path}", err=True)
         return
-    click.echo(render(report, fmt).decode(), nl=False)
+    from siu_tui.domain.text import visible
+
+    text = render(report, fmt).decode()
+    click.echo(text if fmt == "json" else visible(text, lines=True), nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -92,8 +92,16 @@ NOTICES = {
 }
 
 
+def initials(name: str) -> str:
+    """ "R.S." for "Robin Smith": a child is named in a Subject line only by initials, since
+    subjects are shown in inbox lists, notifications and server logs."""
+    letters = [next((ch for ch in word if ch.isalnum()), "") for word in name.split()]
+    return "".join(f"{letter.upper()}." for letter in letters if letter) or "?"
+
+
 def compose_notice(details: NoticeDetails, notice: str, why: str | None = None) -> tuple[str, str]:
-    """The subject and plain-text body of a message to the advocacy service."""
+    """The subject and plain-text body of a message to the advocacy service. The subject
+    carries the child's initials and the conference's date, never the name or age."""
     title, intro = NOTICES[notice]
     when = f"{details.date:%A} {format_date(details.date)}"
     age = (
@@ -102,7 +110,7 @@ def compose_notice(details: NoticeDetails, notice: str, why: str | None = None) 
         else f"aged {details.age_label}"
     )
     subject = (
-        f"{title}: {details.child_name} ({age}), {details.conference_type} conference "
+        f"{title}: {initials(details.child_name)}, {details.conference_type} conference "
         f"{format_date(details.date)} [{details.conference_reference}]"
     )
     if details.automatic:

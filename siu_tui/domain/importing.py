@@ -27,8 +27,9 @@ from siu_tui.domain.codes import (
     Decision,
     Reason,
 )
-from siu_tui.domain.references import CASE_REFERENCE_MAX
+from siu_tui.domain.references import CASE_REFERENCE_MAX, reference_problem
 from siu_tui.domain.settings import DEFAULT_RULES, Rules
+from siu_tui.domain.text import line_problem
 
 COLUMNS: tuple[str, ...] = (
     "conference_ref",
@@ -241,6 +242,8 @@ def parse_row(line: int, values: Mapping[str, str], today: date) -> ImportRow | 
             fail(column, f"missing: every row needs the {what}")
         elif len(text) > REFERENCE_MAX:
             fail(column, f"{text!r} is longer than {REFERENCE_MAX} characters")
+        elif reference_problem(text):
+            fail(column, f"{text!r} is not a reference (1–32 letters, digits and - _ /)")
         return text
 
     def a_date(column: str, *, required: str | None = None) -> date | None:
@@ -332,6 +335,8 @@ def parse_row(line: int, values: Mapping[str, str], today: date) -> ImportRow | 
         fail("child_name", "missing: every row needs the child's name")
     elif len(first_name) > NAME_MAX or len(last_name) > NAME_MAX:
         fail("child_name", f"a first or last name is longer than {NAME_MAX} characters")
+    elif problem := line_problem(cell("child_name"), 2 * NAME_MAX + 1):
+        fail("child_name", f"{cell('child_name')!r} {problem}")
     born = a_date("date_of_birth")
     if problem := born_after_today(born, today, date.isoformat):
         fail("date_of_birth", problem)

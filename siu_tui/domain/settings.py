@@ -134,3 +134,16 @@ def _coerce(name: str, value: object) -> int:
 
 DEFAULT_RULES = Rules()
 """The seed area's procedures, used wherever no settings have been saved."""
+
+
+def on_this_machine(host: str) -> bool:
+    """Whether a mail server name points at this machine (``localhost``, ``127.x.y.z``,
+    ``::1``), the only place a connection without encryption (security ``none``) may go:
+    anywhere else the password and the case details would cross the network in clear."""
+    name = host.strip().lower().strip("[]").rstrip(".")
+    if name in ("localhost", "::1", "0:0:0:0:0:0:0:1") or name.endswith(".localhost"):
+        return True
+    parts = name.split(".")
+    return (
+        len(parts) == 4 and parts[0] == "127" and all(p.isdigit() and int(p) < 256 for p in parts)
+    )

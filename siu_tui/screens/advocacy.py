@@ -159,7 +159,9 @@ class AdvocacyScreen(SIUScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="advocacy-figures", markup=False)
-        tabs = Tabs(*[Tab(label, id=f"view-{view}") for view, label in VIEWS], id="advocacy-views")
+        tabs = Tabs(
+            *[Tab(plain(label), id=f"view-{view}") for view, label in VIEWS], id="advocacy-views"
+        )
         # The lists are switched with t (or the number keys, or the mouse): the table keeps
         # the focus, so the keys always act on the highlighted row.
         tabs.can_focus = False
@@ -246,8 +248,11 @@ class AdvocacyScreen(SIUScreen):
             return
         if row.conference_status != "Booked":
             self.notify(
-                f"{row.conference_reference} is {row.conference_status.lower()}: only a booked "
-                "conference takes new referrals.",
+                show(
+                    f"{row.conference_reference} is {row.conference_status.lower()}: only a booked "
+                    "conference takes new referrals.",
+                    lines=True,
+                ),
                 markup=False,
             )
             return
@@ -260,7 +265,7 @@ class AdvocacyScreen(SIUScreen):
 
     def _changed(self, message: object) -> None:
         if message:
-            self.notify(str(message), markup=False)
+            self.notify(show(str(message), lines=True), markup=False)
             self.action_reload()
 
     # -- loading -----------------------------------------------------------------------------
@@ -277,7 +282,10 @@ class AdvocacyScreen(SIUScreen):
 
         if not children:
             self.notify(
-                f"Every child at {row.conference_reference} who can be referred already is.",
+                show(
+                    f"Every child at {row.conference_reference} who can be referred already is.",
+                    lines=True,
+                ),
                 markup=False,
             )
             return

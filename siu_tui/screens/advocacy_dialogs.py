@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, Select
 
 from siu_tui.domain.codes import AdvocacyOutcome
 from siu_tui.screens.record_actions import ChangeDialog, FieldError
-from siu_tui.widgets.text import plain, show
+from siu_tui.widgets.text import choices, plain, show
 
 if TYPE_CHECKING:
     from siu_tui.services.advocacy import ReferableChild, ReferralRow
@@ -40,7 +40,7 @@ class UpdateReferralDialog(ChangeDialog):
         )
         yield Label("Where it stands (contact, then the child's answer)")
         yield Select(
-            [(o.label, o.value) for o in AdvocacyOutcome],
+            choices([(o.label, o.value) for o in AdvocacyOutcome]),
             allow_blank=False,
             value=row.outcome,
             id="outcome",
@@ -49,7 +49,7 @@ class UpdateReferralDialog(ChangeDialog):
         yield Label("Did the advocate support the child at the conference?")
         current = None if row.supported is None else ("yes" if row.supported else "no")
         yield Select(
-            SUPPORTED,
+            choices(SUPPORTED),
             prompt="Not recorded yet",
             value=current if current is not None else Select.NULL,
             id="supported",
@@ -88,7 +88,7 @@ class ReferByHandDialog(ChangeDialog):
         yield Label(plain(self.about), classes="hint")
         yield Label("Child")
         yield Select(
-            [(plain(f"{c.name} (age {c.age_label})"), c.id) for c in self.choices],
+            choices([(plain(f"{c.name} (age {c.age_label})"), c.id) for c in self.choices]),
             prompt="Choose the child",
             value=self.choices[0].id if len(self.choices) == 1 else Select.NULL,
             id="child",

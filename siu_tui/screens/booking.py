@@ -46,7 +46,7 @@ from siu_tui.domain.codes import ETHNICITIES, ConferenceType, Reason, Sex
 from siu_tui.domain.dates import format_date
 from siu_tui.screens.base import SIUModal, SIUScreen
 from siu_tui.widgets.date_input import CheckedInput, DateInput, TimeInput
-from siu_tui.widgets.text import cell, plain
+from siu_tui.widgets.text import cell, choices, plain, show
 
 if TYPE_CHECKING:
     from siu_tui.services.booking import BookingPreview
@@ -319,7 +319,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
                     yield labelled(
                         "Conference type",
                         Select(
-                            [(t.label, t.value) for t in ConferenceType],
+                            choices([(t.label, t.value) for t in ConferenceType]),
                             prompt="Choose the type",
                             id="type",
                         ),
@@ -358,7 +358,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
                 with Vertical(id="late"):
                     yield Static("After the deadline: why?", classes="section-title", markup=False)
                     yield Select(
-                        [(r.label, r.value) for r in Reason],
+                        choices([(r.label, r.value) for r in Reason]),
                         prompt="Choose a reason",
                         id="late-reason",
                     )
@@ -400,7 +400,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
 
     def _apply_prefill(self, prefill: Prefill) -> None:
         if prefill.why:
-            self.sub_title = prefill.why
+            self.sub_title = show(prefill.why)
         self.query_one("#type", Select).value = prefill.conference_type
         if prefill.trigger_date is not None:
             self.query_one("#trigger", DateInput).value = format_date(prefill.trigger_date)
@@ -449,10 +449,14 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
     ) -> None:
         pristine = self._typed() == self._pristine
         with self.prevent(Select.Changed):
-            self.query_one("#chair", Select).set_options([(cell(s.name), s.id) for s in chairs])
-            self.query_one("#clerk", Select).set_options([(cell(s.name), s.id) for s in clerks])
+            self.query_one("#chair", Select).set_options(
+                choices([(cell(s.name), s.id) for s in chairs])
+            )
+            self.query_one("#clerk", Select).set_options(
+                choices([(cell(s.name), s.id) for s in clerks])
+            )
             self.query_one("#room", Select).set_options(
-                [(cell(f"{r.name} ({r.site})" if r.site else r.name), r.id) for r in rooms]
+                choices([(cell(f"{r.name} ({r.site})" if r.site else r.name), r.id) for r in rooms])
             )
         chair = self.query_one("#chair", Select)
         wanted = self.prefill.chair_id if self.prefill else None
@@ -884,7 +888,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
         )
         self.dismiss()
         app.open_conference(conference_id)  # type: ignore[attr-defined]
-        app.notify(message, title="Booked", markup=False)
+        app.notify(show(message, lines=True), title="Booked", markup=False)
 
     # -- leaving -----------------------------------------------------------------------------
 
@@ -980,7 +984,7 @@ class DialogForm(ShowsFieldErrors, SIUModal[str | None]):
         self.dismiss(None)
 
     def _saved(self, record_id: str, message: str) -> None:
-        self.app.notify(message, markup=False)
+        self.app.notify(show(message, lines=True), markup=False)
         self.dismiss(record_id)
 
 
@@ -1034,7 +1038,7 @@ class NewFamilyModal(DialogForm):
 
     def show_teams(self, teams: list[LocalityTeamRow]) -> None:
         select = self.query_one("#fam-team", Select)
-        select.set_options([(cell(t.name), t.name) for t in teams])
+        select.set_options(choices([(cell(t.name), t.name) for t in teams]))
         # No list set up yet: the service then takes any name, so let the clerk type one.
         select.display = bool(teams)
         self.query_one("#fam-team-text").display = not teams
@@ -1109,7 +1113,7 @@ class AddChildModal(DialogForm):
                 yield labelled(
                     "Sex",
                     Select(
-                        [(f"{s.label} ({s.value})", s.value) for s in Sex],
+                        choices([(f"{s.label} ({s.value})", s.value) for s in Sex]),
                         prompt="Choose",
                         id="child-sex",
                     ),
@@ -1117,7 +1121,12 @@ class AddChildModal(DialogForm):
                 yield labelled(
                     "Ethnicity (DfE)",
                     Select(
-                        [(f"{label} ({code})", code) for code, (label, _g) in ETHNICITIES.items()],
+                        choices(
+                            [
+                                (f"{label} ({code})", code)
+                                for code, (label, _g) in ETHNICITIES.items()
+                            ]
+                        ),
                         prompt="Choose",
                         id="child-ethnicity",
                     ),

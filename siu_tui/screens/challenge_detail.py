@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from siu_tui.domain.dates import format_date
 from siu_tui.screens.base import SIUScreen
 from siu_tui.screens.challenges import due_cell, status_cell
-from siu_tui.widgets.text import cell, plain
+from siu_tui.widgets.text import cell, plain, show
 
 if TYPE_CHECKING:
     from siu_tui.services.challenges import ChallengeDetail, ChallengeRow
@@ -169,7 +169,7 @@ class ChallengeScreen(SIUScreen):
         self.show_level(shown)
 
     def show_level(self, row: ChallengeRow) -> None:
-        self.sub_title = f"{row.family_name} ({row.family_reference})"
+        self.sub_title = show(f"{row.family_name} ({row.family_reference})")
         self.query_one("#ch-title", Static).update(
             plain(f"{row.level_label} · {row.family_name} ({row.family_reference})")
         )
@@ -196,8 +196,11 @@ class ChallengeScreen(SIUScreen):
         latest = self.detail.latest
         if not latest.is_open:
             self.notify(
-                f"This challenge is {latest.state_label.lower()}: there is nothing left to "
-                f"{doing}.",
+                show(
+                    f"This challenge is {latest.state_label.lower()}: there is nothing left to "
+                    f"{doing}.",
+                    lines=True,
+                ),
                 severity="warning",
                 markup=False,
             )
@@ -210,7 +213,10 @@ class ChallengeScreen(SIUScreen):
             return
         if row.next_level is None:
             self.notify(
-                f"{row.level_label} is the last level: resolve it (v) with the outcome.",
+                show(
+                    f"{row.level_label} is the last level: resolve it (v) with the outcome.",
+                    lines=True,
+                ),
                 severity="warning",
                 markup=False,
             )

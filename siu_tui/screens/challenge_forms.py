@@ -27,7 +27,7 @@ from siu_tui.domain.settings import DEFAULT_RULES, Rules
 from siu_tui.domain.workingdays import working_days_between
 from siu_tui.screens.booking import DialogForm, family_label, labelled
 from siu_tui.widgets.date_input import DateInput
-from siu_tui.widgets.text import cell, plain
+from siu_tui.widgets.text import cell, choices, plain
 
 if TYPE_CHECKING:
     from siu_tui.services.challenges import ChallengeRow, FormChoices
@@ -89,8 +89,8 @@ class ChallengeForm(DialogForm):
 
         desk = self.app.desk()  # type: ignore[attr-defined]
         rules = desk.rules
-        choices = form_choices(desk, family_id or self.family_id(), self.conference_id())
-        self.app.call_from_thread(self._choices_loaded, rules, choices)
+        found = form_choices(desk, family_id or self.family_id(), self.conference_id())
+        self.app.call_from_thread(self._choices_loaded, rules, found)
 
     def family_id(self) -> str | None:
         return None
@@ -98,20 +98,20 @@ class ChallengeForm(DialogForm):
     def conference_id(self) -> str | None:
         return None
 
-    def _choices_loaded(self, rules: Rules, choices: FormChoices) -> None:
+    def _choices_loaded(self, rules: Rules, found: FormChoices) -> None:
         self.rules = rules
-        self.choices = choices
+        self.choices = found
         if self.query(f"#{self.DUE_ID}"):
             self.refresh_due(recompute=True)
-        self.show_choices(choices)
+        self.show_choices(found)
 
-    def show_choices(self, choices: FormChoices) -> None:
+    def show_choices(self, found: FormChoices) -> None:
         """Fill the raised-by list, choosing ``default_raiser`` when it is one of them."""
         select = self.query_one("#ch-raised-by", Select)
         with self.prevent(Select.Changed):
-            select.set_options([(cell(name), key) for key, name in choices.raisers])
+            select.set_options(choices([(cell(name), key) for key, name in found.raisers]))
             wanted = self.default_raiser()
-            if wanted in {key for key, _n in choices.raisers}:
+            if wanted in {key for key, _n in found.raisers}:
                 select.value = wanted
 
     def default_raiser(self) -> str | None:
@@ -286,7 +286,7 @@ class LogChallengeDialog(ChallengeForm):
                 yield labelled(
                     "Level",
                     Select(
-                        [(level.label, level.value) for level in ChallengeLevel],
+                        choices([(level.label, level.value) for level in ChallengeLevel]),
                         value=ChallengeLevel.PRACTICE.value,
                         allow_blank=False,
                         id="ch-level",
@@ -295,7 +295,7 @@ class LogChallengeDialog(ChallengeForm):
                 yield labelled(
                     "Category",
                     Select(
-                        [(c.label, c.value) for c in ChallengeCategory],
+                        choices([(c.label, c.value) for c in ChallengeCategory]),
                         prompt="Choose the category",
                         id="ch-category",
                     ),
@@ -317,9 +317,9 @@ class LogChallengeDialog(ChallengeForm):
             self.query_one("#ch-family-chosen").display = False
             self.query_one("#ch-family-search").focus()
 
-    def show_choices(self, choices: FormChoices) -> None:
-        super().show_choices(choices)
-        family = choices.family
+    def show_choices(self, found: FormChoices) -> None:
+        super().show_choices(found)
+        family = found.family
         if family is None:
             return
         chosen = self.query_one("#ch-family-chosen", Static)
@@ -329,8 +329,10 @@ class LogChallengeDialog(ChallengeForm):
         chosen.display = True
         conference = self.query_one("#ch-conference", Select)
         with self.prevent(Select.Changed):
-            conference.set_options([(cell(label), key) for key, label in choices.conferences])
-            if self._conference_id in dict(choices.conferences):
+            conference.set_options(
+                choices([(cell(label), key) for key, label in found.conferences])
+            )
+            if self._conference_id in dict(found.conferences):
                 conference.value = self._conference_id
         for widget_id, value in (
             ("ch-person", family.social_worker),
@@ -463,7 +465,7 @@ class EscalateDialog(ChallengeForm):
     def compose(self) -> ComposeResult:
         row = self.row
         with VerticalScroll(id="ch-escalate", classes="dialog"):
-            yield Static(f"Escalate to: {self.next_level.label}", classes="section-title")
+            yield Static(plain(f"Escalate to: {self.next_level.label}"), classes="section-title")
             yield Static(
                 plain(
                     f"Closes the {row.level_label.lower()} raised {format_date(row.raised_on)} "
@@ -492,9 +494,9 @@ class EscalateDialog(ChallengeForm):
         super().on_mount()
         self.query_one("#ch-description").focus()
 
-    def show_choices(self, choices: FormChoices) -> None:
-        super().show_choices(choices)
-        family = choices.family
+    def show_choices(self, found: FormChoices) -> None:
+        super().show_choices(found)
+        family = found.family
         manager = family.team_manager if family else None
         person = self.query_one("#ch-person", Input)
         # Taken to the team manager: they are the one challenged now.

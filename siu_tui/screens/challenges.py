@@ -34,7 +34,7 @@ from siu_tui.domain.dates import format_date
 from siu_tui.domain.periods import Period, financial_year, financial_year_of, quarter
 from siu_tui.screens.base import SIUScreen
 from siu_tui.widgets.date_input import DateInput
-from siu_tui.widgets.text import cell, cell_right, plain
+from siu_tui.widgets.text import cell, cell_right, choices, plain
 
 if TYPE_CHECKING:
     from siu_tui.domain.challenges import ChallengeFigures, FigureLine
@@ -186,23 +186,26 @@ class ChallengesScreen(SIUScreen):
         with TabbedContent(id="challenges-tabs"):
             with TabPane("Challenges", id="tab-list"):
                 with Horizontal(id="ch-filters", classes="filters"):
-                    yield Select(STATES, prompt="Any state", id="ch-state", compact=True)
+                    yield Select(choices(STATES), prompt="Any state", id="ch-state", compact=True)
                     yield Select([], prompt="Any IRO", id="ch-iro", compact=True)
                     yield Select(
-                        [(level.label, level.value) for level in ChallengeLevel],
+                        choices([(level.label, level.value) for level in ChallengeLevel]),
                         prompt="Any level",
                         id="ch-level",
                         compact=True,
                     )
                     yield Select(
-                        [(c.label, c.value) for c in ChallengeCategory],
+                        choices([(c.label, c.value) for c in ChallengeCategory]),
                         prompt="Any category",
                         id="ch-category",
                         compact=True,
                     )
                     yield Select([], prompt="Any team", id="ch-team", compact=True)
                     yield Select(
-                        self._period_options, prompt="Any time", id="ch-period", compact=True
+                        choices(self._period_options),
+                        prompt="Any time",
+                        id="ch-period",
+                        compact=True,
                     )
                 with Horizontal(id="ch-dates", classes="filters dates"):
                     yield Static("Raised from", classes="dates-label", markup=False)
@@ -217,7 +220,7 @@ class ChallengesScreen(SIUScreen):
                 with Horizontal(id="fig-filters", classes="filters"):
                     yield Static("Period", classes="dates-label", markup=False)
                     yield Select(
-                        self._period_options,
+                        choices(self._period_options),
                         value="this_year",
                         allow_blank=False,
                         id="fig-period",
@@ -287,9 +290,9 @@ class ChallengesScreen(SIUScreen):
     def _set_choices(self, people: list[tuple[str, str]], teams: list[str]) -> None:
         with self.prevent(Select.Changed):
             self.query_one("#ch-iro", Select).set_options(
-                [(cell(name), key) for name, key in people]
+                choices([(cell(name), key) for name, key in people])
             )
-            self.query_one("#ch-team", Select).set_options([(cell(t), t) for t in teams])
+            self.query_one("#ch-team", Select).set_options(choices([(cell(t), t) for t in teams]))
 
     # -- filters -----------------------------------------------------------------------------
 

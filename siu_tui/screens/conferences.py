@@ -21,7 +21,7 @@ from siu_tui.clock import today
 from siu_tui.domain.codes import ConferenceStatus, ConferenceType
 from siu_tui.screens.base import SIUScreen
 from siu_tui.screens.home import days_left_cell, status_cell
-from siu_tui.widgets.text import cell, plain
+from siu_tui.widgets.text import cell, choices, plain
 
 if TYPE_CHECKING:
     from siu_tui.services.conferences import ConferenceFilter, ConferencePage
@@ -97,9 +97,13 @@ class ConferencesScreen(SIUScreen):
             id="search",
         )
         with Horizontal(id="filters"):
-            yield Select([(t.label, t.value) for t in ConferenceType], prompt="Any type", id="type")
             yield Select(
-                [(s.label, s.value) for s in ConferenceStatus], prompt="Any status", id="status"
+                choices([(t.label, t.value) for t in ConferenceType]), prompt="Any type", id="type"
+            )
+            yield Select(
+                choices([(s.label, s.value) for s in ConferenceStatus]),
+                prompt="Any status",
+                id="status",
             )
             yield Select([], prompt="Any chair", id="chair")
             yield Select([], prompt="Any clerk", id="clerk")
@@ -140,8 +144,8 @@ class ConferencesScreen(SIUScreen):
 
     def _set_staff(self, chairs: list[tuple[str, str]], clerks: list[tuple[str, str]]) -> None:
         with self.prevent(Select.Changed):
-            self.query_one("#chair", Select).set_options(chairs)
-            self.query_one("#clerk", Select).set_options(clerks)
+            self.query_one("#chair", Select).set_options(choices(chairs))
+            self.query_one("#clerk", Select).set_options(choices(clerks))
 
     # -- filters -----------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Header, Static
 from siu_tui.clock import today
 from siu_tui.screens.base import SIUScreen
 from siu_tui.widgets.footer import Footer
-from siu_tui.widgets.text import cell, cell_right
+from siu_tui.widgets.text import cell, cell_right, plain
 
 if TYPE_CHECKING:
     from siu_tui.services.home import ConferenceRow, HomeSummary
@@ -178,17 +178,21 @@ class HomeScreen(SIUScreen):
         day = summary.today
         monday = day - timedelta(days=day.weekday())
         self.query_one("#today-title", Static).update(
-            f"Today · {day:%A} {day.day} {day:%B %Y} · {len(summary.todays)} conference(s)"
+            plain(f"Today · {day:%A} {day.day} {day:%B %Y} · {len(summary.todays)} conference(s)")
         )
         self.query_one("#week-title", Static).update(
-            f"This week · {monday.day} {monday:%B} – {(monday + timedelta(days=4)).day} "
-            f"{monday + timedelta(days=4):%B %Y} · {len(summary.week)} conference(s)"
+            plain(
+                f"This week · {monday.day} {monday:%B} – {(monday + timedelta(days=4)).day} "
+                f"{monday + timedelta(days=4):%B %Y} · {len(summary.week)} conference(s)"
+            )
         )
         more = summary.attention_total - len(summary.attention)
         at_least = "+" if summary.attention_more else ""
         self.query_one("#attention-title", Static).update(
-            f"Needs attention · {summary.attention_total}{at_least}"
-            + (f" (showing {len(summary.attention)})" if more > 0 else "")
+            plain(
+                f"Needs attention · {summary.attention_total}{at_least}"
+                + (f" (showing {len(summary.attention)})" if more > 0 else "")
+            )
         )
         later = [
             self._fill(

@@ -122,7 +122,9 @@ class OutboxScreen(SIUScreen):
         with Horizontal(id="send-bar"):
             yield ProgressBar(id="send-progress", show_eta=False)
             yield Static("", id="send-status", markup=False)
-        tabs = Tabs(*[Tab(label, id=f"view-{view}") for view, label in VIEWS], id="outbox-views")
+        tabs = Tabs(
+            *[Tab(plain(label), id=f"view-{view}") for view, label in VIEWS], id="outbox-views"
+        )
         # The lists are switched with t (or the number keys, or the mouse): the table keeps
         # the focus, so the keys always act on the highlighted row.
         tabs.can_focus = False
@@ -296,10 +298,16 @@ class OutboxScreen(SIUScreen):
         self.sending = False
         self.query_one("#send-bar").display = False
         if problem:
-            self.notify(problem, title="Not sent", severity="warning", timeout=12, markup=False)
+            self.notify(
+                show(problem, lines=True),
+                title="Not sent",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
         elif result is not None:
             self.notify(
-                "\n".join(result.lines()),
+                show("\n".join(result.lines()), lines=True),
                 title="Outbox",
                 severity="information" if result.ok else "warning",
                 timeout=12,
@@ -338,8 +346,11 @@ class OutboxScreen(SIUScreen):
             return
         if not row.can_requeue:
             self.notify(
-                f"This message is {row.state_label.lower()}: only a failed, interrupted or "
-                "not-needed one can be queued again.",
+                show(
+                    f"This message is {row.state_label.lower()}: only a failed, interrupted or "
+                    "not-needed one can be queued again.",
+                    lines=True,
+                ),
                 markup=False,
             )
             return

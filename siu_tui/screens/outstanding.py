@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from siu_tui.clock import today
 from siu_tui.screens.base import SIUScreen
-from siu_tui.widgets.text import cell, cell_right, plain
+from siu_tui.widgets.text import cell, cell_right, choices, plain
 
 if TYPE_CHECKING:
     from siu_tui.services.outstanding import OutstandingFilter, OutstandingPage, OutstandingReport
@@ -97,7 +97,7 @@ class OutstandingScreen(SIUScreen):
         with Horizontal(id="outstanding-filters"):
             yield Select([], prompt="Any clerk", id="outstanding-clerk")
             yield Select(
-                [(label, monday.isoformat()) for label, monday in week_choices(today())],
+                choices([(label, monday.isoformat()) for label, monday in week_choices(today())]),
                 prompt="Any week",
                 id="outstanding-week",
             )
@@ -130,7 +130,7 @@ class OutstandingScreen(SIUScreen):
 
     def _set_clerks(self, clerks: list[tuple[str, str]]) -> None:
         with self.prevent(Select.Changed):
-            self.query_one("#outstanding-clerk", Select).set_options(clerks)
+            self.query_one("#outstanding-clerk", Select).set_options(choices(clerks))
 
     # -- filters -----------------------------------------------------------------------------
 

@@ -273,8 +273,11 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
             return None
         if self.record.status != "booked":
             self.notify(
-                f"This conference is {self.record.status_label.lower()}: only a booked one "
-                "can be changed.",
+                show(
+                    f"This conference is {self.record.status_label.lower()}: only a booked one "
+                    "can be changed.",
+                    lines=True,
+                ),
                 severity="warning",
                 markup=False,
             )
@@ -324,7 +327,9 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
 
     def _offer_rebooking(self, offer: RebookOffer, offer_first: bool) -> None:
         if offer.rebooked_as:
-            self.notify(f"Already re-booked as {offer.rebooked_as}.", markup=False)
+            self.notify(
+                show(f"Already re-booked as {offer.rebooked_as}.", lines=True), markup=False
+            )
             return
         plan = offer.plan
         lines = [
@@ -377,7 +382,7 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
 
     def _changed(self, message: object) -> None:
         if message:
-            self.notify(str(message), markup=False)
+            self.notify(show(str(message), lines=True), markup=False)
             self.load()
 
     def _held(self, result: HeldResult | None) -> None:
@@ -430,7 +435,7 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
         self.refresh_bindings()
         self.query_one(InvitesPane).load()
         self.load_minutes(record.id)
-        self.sub_title = record.reference
+        self.sub_title = show(record.reference)
         self.query_one(RecordChallenges).show_for(record)
         self.query_one("#record-title", Static).update(plain("\n".join(header_lines(record))))
         children = self.query_one("#children", DataTable)

@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 from siu_tui.domain.codes import AbuseCategory, ConferenceType, Decision, Reason
 from siu_tui.screens.base import SIUModal
 from siu_tui.widgets.date_input import DateInput
-from siu_tui.widgets.text import plain, show
+from siu_tui.widgets.text import choices, plain, show
 
 if TYPE_CHECKING:
     from siu_tui.services.booking import BookingPreview
@@ -233,7 +233,7 @@ class MoveDialog(ClashDialog):
         yield from self.clash_fields()
         yield Label("Reason, if the new date is after the deadline")
         yield Select(
-            REASONS,
+            choices(REASONS),
             prompt="No reason needed",
             id="late_reason",
             value=record.late_reason or Select.NULL,
@@ -322,7 +322,7 @@ class ChairDialog(ClashDialog):
         yield Label("Chair (IRO)")
         current = self.record.chair_id
         yield Select(
-            [(name, staff_id) for name, staff_id in self.chairs],
+            choices([(name, staff_id) for name, staff_id in self.chairs]),
             prompt="Choose the chair",
             id="chair",
             value=current if current in {s for _n, s in self.chairs} else Select.NULL,
@@ -399,12 +399,15 @@ class StandDownDialog(ChangeDialog):
         )
         yield Label("Reason")
         yield Select(
-            REASONS, prompt="Choose the reason", id="reason", value=self.reason or Select.NULL
+            choices(REASONS),
+            prompt="Choose the reason",
+            id="reason",
+            value=self.reason or Select.NULL,
         )
         yield self.error_label("reason")
         yield Label("Decided by")
         yield Select(
-            [(d.label, d.value) for d in DecidedBy],
+            choices([(d.label, d.value) for d in DecidedBy]),
             prompt="Chair or manager",
             id="decided_by",
             value=DecidedBy.CHAIR.value,
@@ -475,7 +478,7 @@ class RebookDialog(SIUModal[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="rebook-dialog"):
             yield Static("Re-book this conference?", classes="title", markup=False)
-            yield Static("\n".join(self.lines), id="rebook-details", markup=False)
+            yield Static(plain("\n".join(self.lines)), id="rebook-details", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Re-book now (B)", variant="primary", id="book")
                 yield Button("Later (Esc)", id="later")
@@ -508,14 +511,16 @@ class HeldDialog(ChangeDialog):
                     plain(f"{child.name} · {child.age_label} · {child.plan_label}"), classes="title"
                 )
                 yield Select(
-                    [(d.label, d.value) for d in decisions]
-                    + (
-                        []
-                        if not review
-                        else [
-                            (Decision.PLAN.label, Decision.PLAN.value),
-                            (Decision.NO_PLAN.label, Decision.NO_PLAN.value),
-                        ]
+                    choices(
+                        [(d.label, d.value) for d in decisions]
+                        + (
+                            []
+                            if not review
+                            else [
+                                (Decision.PLAN.label, Decision.PLAN.value),
+                                (Decision.NO_PLAN.label, Decision.NO_PLAN.value),
+                            ]
+                        )
                     ),
                     prompt="Decision",
                     id=f"decision-{child.id}",
@@ -530,7 +535,7 @@ class HeldDialog(ChangeDialog):
         if self.record.date > self.record.deadline:
             yield Label(plain(f"Held after its deadline ({show(self.record.deadline)})"))
             yield Select(
-                REASONS,
+                choices(REASONS),
                 prompt="Reason",
                 id="late_reason",
                 value=self.record.late_reason or Select.NULL,
@@ -604,8 +609,10 @@ class NextReviewDialog(SIUModal[bool]):
         with Vertical(id="next-dialog", classes="dialog"):
             yield Static("Held. The next review is due.", classes="title", markup=False)
             yield Static(
-                f"{result.next_type_label} by {show(result.next_deadline)}"
-                + (f" ({result.note})" if result.note else ""),
+                plain(
+                    f"{result.next_type_label} by {show(result.next_deadline)}"
+                    + (f" ({result.note})" if result.note else "")
+                ),
                 id="next-deadline",
                 markup=False,
             )

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from siu_tui.screens.advocacy import COLUMNS, referral_cells
-from siu_tui.widgets.text import plain
+from siu_tui.widgets.text import plain, show
 
 if TYPE_CHECKING:
     from siu_tui.services.advocacy import ReferableChild, ReferralRow
@@ -129,5 +129,5 @@ class AdvocacyTab(Vertical):
 
     def _changed(self, message: object) -> None:
         if message:
-            self.app.notify(str(message), markup=False)
+            self.app.notify(show(str(message), lines=True), markup=False)
             self.screen.action_reload()  # type: ignore[attr-defined]

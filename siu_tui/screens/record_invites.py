@@ -35,7 +35,7 @@ from siu_tui.domain.invites import describe_receipt
 from siu_tui.screens.base import SIUModal
 from siu_tui.screens.record_actions import ChangeDialog, FieldError
 from siu_tui.widgets.date_input import DateInput
-from siu_tui.widgets.text import cell, plain, show
+from siu_tui.widgets.text import cell, choices, plain, show
 
 if TYPE_CHECKING:
     from siu_tui.services.invites import InviteeRow, InviteSheet
@@ -90,34 +90,39 @@ def status_lines(sheet: InviteSheet) -> Text:
     text = Text(no_wrap=False)
     verdict, _, detail = q.result.summary.partition(": ")
     text.append("Quoracy expected from replies: " if q.expected else "Quoracy on the day: ", "bold")
-    text.append(verdict, "bold green" if q.quorate else "bold red")
+    text.append(show(verdict), "bold green" if q.quorate else "bold red")
     if detail and not q.quorate:
-        text.append(f" · {detail}")
+        text.append(show(f" · {detail}"))
     counting = ", ".join(q.counting_labels) or "none"
-    text.append(f"\nCounting: {counting}")
+    text.append(show(f"\nCounting: {counting}", lines=True))
     if q.missing_labels:
         text.append(" · Missing: ", "bold" if not q.quorate else "")
-        text.append(", ".join(q.missing_labels))
+        text.append(show(", ".join(q.missing_labels)))
     for label, receipt in (("parents", sheet.to_parents), ("chair", sheet.to_chair)):
-        text.append(f"\nSocial worker's report to {label} ", "bold")
-        text.append(f"(due {show(receipt.deadline)}): ")
+        text.append(show(f"\nSocial worker's report to {label} ", lines=True), "bold")
+        text.append(show(f"(due {show(receipt.deadline)}): "))
         if receipt.received is None:
             style = "bold red" if receipt.overdue else "yellow"
         else:
             style = "green" if receipt.timeliness.value == "on_time" else "red"
-        text.append(receipt.text, style)
+        text.append(show(receipt.text), style)
     expected = [r for r in sheet.rows if r.expects_report]
     received = sum(1 for r in expected if r.report_received_at is not None)
     text.append("\nAgency reports ", "bold")
-    text.append(f"(due {show(sheet.agency_deadline)}): {received} of {len(expected)} received")
+    text.append(
+        show(f"(due {show(sheet.agency_deadline)}): {received} of {len(expected)} received")
+    )
     if sheet.social_worker:
-        text.append(f" · Social worker: {sheet.social_worker}")
+        text.append(show(f" · Social worker: {sheet.social_worker}"))
     if sheet.decision_label:
         text.append("\nChair's decision (not quorate): ", "bold")
         note = f": {sheet.decision_note}" if sheet.decision_note else ""
-        text.append(sheet.decision_label + note)
+        text.append(show(sheet.decision_label + note, lines=True))
     if sheet.queued:
-        text.append(f"\n{len(sheet.queued)} invitation e-mail(s) waiting in the outbox", "dim")
+        text.append(
+            show(f"\n{len(sheet.queued)} invitation e-mail(s) waiting in the outbox", lines=True),
+            "dim",
+        )
     return text
 
 
@@ -285,7 +290,7 @@ class InvitesPane(Vertical):
         if clear_marks:
             self.marked.clear()
         if message:
-            self.notify(message, markup=False)
+            self.notify(show(message, lines=True), markup=False)
         self.load()
         self.post_message(self.Changed())
 
@@ -522,7 +527,7 @@ class InviteeDialog(InviteDialog):
             with Vertical():
                 yield Label("Agency")
                 yield Select(
-                    _AGENCIES,
+                    choices(_AGENCIES),
                     prompt="Choose the agency",
                     id="agency",
                     value=row.agency if row else Select.NULL,
@@ -547,7 +552,7 @@ class InviteeDialog(InviteDialog):
             with Vertical():
                 yield Label("Invited by")
                 yield Select(
-                    _METHODS,
+                    choices(_METHODS),
                     prompt="Not invited yet",
                     id="invited_via",
                     value=(row.invited_via or Select.NULL) if row else Select.NULL,
@@ -561,7 +566,7 @@ class InviteeDialog(InviteDialog):
             with Vertical():
                 yield Label("Reply")
                 yield Select(
-                    _REPLIES,
+                    choices(_REPLIES),
                     allow_blank=False,
                     id="response",
                     value=row.response if row else InviteResponse.NOT_KNOWN.value,
@@ -574,13 +579,13 @@ class InviteeDialog(InviteDialog):
                     if row is None or row.attended is None
                     else ("yes" if row.attended else "no")
                 )
-                yield Select(_ATTENDED, allow_blank=False, id="attended", value=attended)
+                yield Select(choices(_ATTENDED), allow_blank=False, id="attended", value=attended)
                 yield self.error_label("attended")
         with Horizontal(classes="pair"):
             with Vertical():
                 yield Label("Agency report")
                 yield Select(
-                    _FORMATS,
+                    choices(_FORMATS),
                     allow_blank=False,
                     id="report_format",
                     value=row.report_format if row else ReportFormat.NONE.value,
@@ -644,7 +649,7 @@ class InvitedDialog(InviteDialog):
         with Horizontal(classes="pair"):
             with Vertical():
                 yield Label("Sent by")
-                yield Select(_METHODS, allow_blank=False, id="invited_via", value="email")
+                yield Select(choices(_METHODS), allow_blank=False, id="invited_via", value="email")
                 yield self.error_label("invited_via")
             with Vertical():
                 yield Label("Sent on")
@@ -689,7 +694,10 @@ class AgencyReportDialog(InviteDialog):
             with Vertical():
                 yield Label("Format")
                 yield Select(
-                    _FORMATS, allow_blank=False, id="report_format", value=self.row.report_format
+                    choices(_FORMATS),
+                    allow_blank=False,
+                    id="report_format",
+                    value=self.row.report_format,
                 )
                 yield self.error_label("report_format")
             with Vertical():
@@ -789,7 +797,7 @@ class DecisionDialog(InviteDialog):
         yield Label(plain(self.sheet.quoracy.summary), classes="hint")
         yield Label("The chair decided to")
         yield Select(
-            [(d.label, d.value) for d in InquorateDecision],
+            choices([(d.label, d.value) for d in InquorateDecision]),
             prompt="Choose the decision",
             id="decision",
             value=self.sheet.decision or Select.NULL,

@@ -130,7 +130,10 @@ class MinutesActions:
             return
         if step not in view.actions:
             app.notify(
-                f"The minutes are {view.stage_label.lower()}: that step does not fit now.",
+                show(
+                    f"The minutes are {view.stage_label.lower()}: that step does not fit now.",
+                    lines=True,
+                ),
                 severity="warning",
                 markup=False,
             )
@@ -140,7 +143,7 @@ class MinutesActions:
 
     def _step_done(self, message: object) -> None:
         if message:
-            self.app.notify(str(message), markup=False)  # type: ignore[attr-defined]
+            self.app.notify(show(str(message), lines=True), markup=False)  # type: ignore[attr-defined]
             self.minutes_changed()
 
 
@@ -494,7 +497,7 @@ class DistributeDialog(MinutesDialog):
             yield self.error_label("recipients")
             with_email = sum(1 for r in view.recipients if r.email)
             yield Checkbox(
-                f"Queue a covering e-mail to each with an address ({with_email})",
+                plain(f"Queue a covering e-mail to each with an address ({with_email})"),
                 value=with_email > 0,
                 id="emails",
             )

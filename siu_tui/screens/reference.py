@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Tab
 from siu_tui.domain.codes import Role
 from siu_tui.screens.base import SIUScreen
 from siu_tui.screens.record_actions import ChangeDialog
-from siu_tui.widgets.text import cell
+from siu_tui.widgets.text import cell, choices, show
 
 TABS = ("staff", "rooms", "teams")
 
@@ -171,12 +171,12 @@ class ReferenceScreen(SIUScreen):
         message = "Made active" if active else "Made inactive"
         if not active and still_booked:
             message += f": still booked for {still_booked} upcoming conference(s), change those"
-        self.app.call_from_thread(self.notify, message, markup=False)
+        self.app.call_from_thread(self.notify, show(message, lines=True), markup=False)
         self.load()
 
     def _saved(self, message: object) -> None:
         if message:
-            self.notify(str(message), markup=False)
+            self.notify(show(str(message), lines=True), markup=False)
             self.load()
 
 
@@ -198,7 +198,7 @@ class ReferenceDialog(ChangeDialog):
         if self.tab == "staff":
             yield Label("Role")
             yield Select(
-                [(r.label, r.value) for r in Role],
+                choices([(r.label, r.value) for r in Role]),
                 id="role",
                 allow_blank=False,
                 value=row.role if row else Role.CLERK.value,

@@ -35,7 +35,7 @@ from textual.widgets import (
 from siu_tui.clock import today
 from siu_tui.domain.periods import financial_year, financial_year_of
 from siu_tui.screens.base import SIUModal, SIUScreen
-from siu_tui.widgets.text import cell, cell_right, plain
+from siu_tui.widgets.text import cell, cell_right, choices, plain, show
 
 if TYPE_CHECKING:
     from siu_tui.domain.reports import Cell, ReportTable
@@ -323,7 +323,7 @@ class ReportsScreen(SIUScreen):
         with Horizontal(id="report-choice"):
             yield Label("Council year", classes="choice-label")
             yield Select(
-                self._year_options(current),
+                choices(self._year_options(current)),
                 value=current,
                 allow_blank=False,
                 id="year",
@@ -331,7 +331,7 @@ class ReportsScreen(SIUScreen):
             )
             yield Label("Period", classes="choice-label")
             yield Select(
-                PERIODS,
+                choices(PERIODS),
                 value=0,
                 allow_blank=False,
                 id="period",
@@ -344,7 +344,7 @@ class ReportsScreen(SIUScreen):
             yield ProgressBar(id="count-progress", show_eta=False)
         with TabbedContent(id="report-tabs"):
             for tab_id, title, _keys in TAB_GROUPS:
-                with TabPane(title, id=tab_id):
+                with TabPane(plain(title), id=tab_id):
                     yield VerticalScroll(id=f"{tab_id}-body", classes="report-body")
             with TabPane("Other", id=OTHER_TAB):
                 yield VerticalScroll(id=f"{OTHER_TAB}-body", classes="report-body")
@@ -388,7 +388,7 @@ class ReportsScreen(SIUScreen):
         known = {value for _label, value in self._year_options()}
         if year not in known:
             with self.prevent(Select.Changed):
-                select.set_options(self._year_options(year))
+                select.set_options(choices(self._year_options(year)))
         select.value = year
 
     def action_period(self, step: int) -> None:
@@ -528,7 +528,7 @@ class ReportsScreen(SIUScreen):
         tabs = self.query_one(TabbedContent)
         if any(tab_of(t.key) == OTHER_TAB for t in tables):
             tabs.show_tab(OTHER_TAB)
-        self.sub_title = f"{report.period.title} · counted {report.counted_on:%d/%m/%Y}"
+        self.sub_title = show(f"{report.period.title} · counted {report.counted_on:%d/%m/%Y}")
 
     # -- export ------------------------------------------------------------------------------
 
@@ -553,7 +553,7 @@ class ReportsScreen(SIUScreen):
     def _exported(self, path: Path | None) -> None:
         if path is not None and self.report is not None:
             self.notify(
-                f"{self.report.period.title} written to {path}",
+                show(f"{self.report.period.title} written to {path}", lines=True),
                 title="Exported",
                 timeout=15,
                 markup=False,
@@ -613,7 +613,7 @@ class ExportDialog(SIUModal["Path | None"]):
             with RadioSet(id="format"):
                 for fmt in FORMATS:
                     yield RadioButton(
-                        self.FORMAT_LABELS.get(fmt, fmt.upper()),
+                        plain(self.FORMAT_LABELS.get(fmt, fmt.upper())),
                         value=fmt == self.fmt,
                         id=f"format-{fmt}",
                     )

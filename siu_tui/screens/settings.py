@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from siu_tui.config import shown_url
 from siu_tui.screens.base import SIUModal, SIUScreen
-from siu_tui.widgets.text import cell, cell_right, plain
+from siu_tui.widgets.text import cell, cell_right, plain, show
 
 if TYPE_CHECKING:
     from siu_tui.services.settings import SettingRow
@@ -158,7 +158,9 @@ class EditSetting(SIUModal[bool]):
         except ValidationError as exc:
             self.app.call_from_thread(self.show_error, exc.errors.get(self.row.key, str(exc)))
             return
-        self.app.call_from_thread(self.app.notify, f"Saved: {self.row.label}", markup=False)
+        self.app.call_from_thread(
+            self.app.notify, show(f"Saved: {self.row.label}", lines=True), markup=False
+        )
         self.app.call_from_thread(self.dismiss, True)
 
     def show_error(self, message: str) -> None:

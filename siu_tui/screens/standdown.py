@@ -32,7 +32,7 @@ from siu_tui.domain.codes import ConferenceType, Reason
 from siu_tui.domain.periods import financial_year, financial_year_of
 from siu_tui.screens.base import SIUScreen
 from siu_tui.widgets.date_input import DateInput
-from siu_tui.widgets.text import cell, plain
+from siu_tui.widgets.text import cell, choices, plain, show
 
 if TYPE_CHECKING:
     from datetime import date
@@ -158,8 +158,12 @@ class StoodDownScreen(SIUScreen):
         with Horizontal(id="filters"):
             yield DateInput(year.start, id="date-from", tooltip="From (conference date)")
             yield DateInput(year.end, id="date-to", tooltip="To (conference date)")
-            yield Select([(r.label, r.value) for r in Reason], prompt="Any reason", id="reason")
-            yield Select([(t.label, t.value) for t in ConferenceType], prompt="Any type", id="type")
+            yield Select(
+                choices([(r.label, r.value) for r in Reason]), prompt="Any reason", id="reason"
+            )
+            yield Select(
+                choices([(t.label, t.value) for t in ConferenceType]), prompt="Any type", id="type"
+            )
             yield Select([], prompt="Any chair", id="chair")
             yield Select([], prompt="Any team", id="team")
         yield Static("", id="filter-error", markup=False)
@@ -214,8 +218,8 @@ class StoodDownScreen(SIUScreen):
 
     def _set_choices(self, chairs: list[tuple[str, str]], teams: list[str]) -> None:
         with self.prevent(Select.Changed):
-            self.query_one("#chair", Select).set_options([(cell(n), i) for n, i in chairs])
-            self.query_one("#team", Select).set_options([(cell(t), t) for t in teams])
+            self.query_one("#chair", Select).set_options(choices([(cell(n), i) for n, i in chairs]))
+            self.query_one("#team", Select).set_options(choices([(cell(t), t) for t in teams]))
 
     # -- filters -----------------------------------------------------------------------------
 
@@ -451,7 +455,7 @@ class StoodDownScreen(SIUScreen):
             self.app.call_from_thread(setattr, self.query_one("#export-bar"), "display", False)
         self.app.call_from_thread(
             self.notify,
-            f"{count:,} stood-down conference(s) written to {path}",
+            show(f"{count:,} stood-down conference(s) written to {path}", lines=True),
             title="Exported",
             timeout=15,
             markup=False,

@@ -34,7 +34,7 @@ from siu_tui.screens.record_minutes import (
     MinutesActions,
 )
 from siu_tui.widgets.date_input import DateInput
-from siu_tui.widgets.text import cell, cell_right, plain, show
+from siu_tui.widgets.text import cell, cell_right, choices, plain, show
 
 if TYPE_CHECKING:
     from siu_tui.services.minutes_week import (
@@ -285,8 +285,8 @@ class WeekScreen(MinutesActions, SIUScreen):
 
     def _set_staff(self, clerks: list[tuple[str, str]], chairs: list[tuple[str, str]]) -> None:
         with self.prevent(Select.Changed):
-            self.query_one("#week-clerk", Select).set_options(clerks)
-            self.query_one("#week-chair", Select).set_options(chairs)
+            self.query_one("#week-clerk", Select).set_options(choices(clerks))
+            self.query_one("#week-chair", Select).set_options(choices(chairs))
 
     def show_week(self, view: WeekView, generation: int) -> None:
         if generation != self._generation:
@@ -297,7 +297,7 @@ class WeekScreen(MinutesActions, SIUScreen):
         # After a step on a row, stay on that row (the lists are re-read in the same order).
         keep = (tasks_table.cursor_row, conferences_table.cursor_row) if same_week else (0, 0)
         self.view = view
-        self.sub_title = f"w/c {show(view.week.start)}"
+        self.sub_title = show(f"w/c {show(view.week.start)}")
         self.query_one("#week-title", Static).update(plain(week_title(view)))
         review = self.query_one("#week-review-line", Static)
         review.update(plain(review_line(view)))
@@ -509,7 +509,7 @@ class WeekScreen(MinutesActions, SIUScreen):
 
     def _reviewed(self, message: object) -> None:
         if message:
-            self.notify(str(message), markup=False)
+            self.notify(show(str(message), lines=True), markup=False)
             self.reload()
 
     def action_figures(self) -> None:

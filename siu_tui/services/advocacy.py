@@ -50,7 +50,7 @@ from siu_tui.domain.advocacy import (
 from siu_tui.domain.codes import AdvocacyOutcome, ConferenceStatus, ConferenceType, OutboxState
 from siu_tui.domain.dates import format_date
 from siu_tui.domain.settings import Rules
-from siu_tui.services import audit
+from siu_tui.services import audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
 from siu_tui.services.outbox import queue_message
@@ -425,7 +425,7 @@ def refer_by_hand(desk: Desk, conference_id: str, child_id: str, reason: str) ->
     """Refer a child who is not referred automatically (a sibling aged 7–9, say), with the
     reason; returns the referral's id. Refused, with nothing written, for a conference that
     is not booked, a child who is not at it, an unborn child or one already referred."""
-    reason = reason.strip()
+    reason = fields.note("reason", reason, label="The reason") or ""
     if not reason:
         raise ValidationError.single("reason", "Say why this child is referred")
     if len(reason) > REASON_MAX:

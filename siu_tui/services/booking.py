@@ -26,7 +26,7 @@ from siu_tui.domain.timescales import (
     pre_birth_gestation_warning,
 )
 from siu_tui.domain.workingdays import holiday_name, is_working_day, working_days_between
-from siu_tui.services import advocacy, audit
+from siu_tui.services import advocacy, audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
 from siu_tui.services.invites import carry_over_invitees
@@ -167,6 +167,8 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
             Reason.parse(request.late_reason)
         except ValueError as exc:
             errors["late_reason"] = str(exc)
+    venue = fields.line("venue", request.venue, fields.VENUE_MAX, label="The venue", errors=errors)
+    late_note = fields.note("late_note", request.late_note, label="The note", errors=errors)
     if errors:
         raise ValidationError(errors)
     assert request.date is not None
@@ -229,7 +231,7 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
             date=request.date,
             start_time=request.start_time,
             duration_minutes=request.duration_minutes,
-            venue=request.venue,
+            venue=venue,
             room_id=request.room_id,
             chair_id=request.chair_id,
             clerk_id=request.clerk_id,
@@ -237,7 +239,7 @@ def book_conference(desk: Desk, request: BookingRequest) -> str:
             deadline=deadline,
             rebooks_id=request.rebooks_id,
             late_reason=late_reason if late else None,
-            late_note=request.late_note if late else None,
+            late_note=late_note if late else None,
         )
         session.add(conference)
         audit.record(

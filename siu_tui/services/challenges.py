@@ -42,7 +42,7 @@ from siu_tui.domain.codes import (
     Role,
 )
 from siu_tui.domain.dates import format_date
-from siu_tui.services import audit
+from siu_tui.services import audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
 from siu_tui.services.families import previous_conferences
@@ -567,6 +567,8 @@ def _check_text(errors: dict[str, str], person: str | None, team: str | None) ->
         errors["person_challenged"] = f"Keep the name to {TEXT_LIMIT} characters"
     if team and len(team) > TEXT_LIMIT:
         errors["team"] = f"Keep the team's name to {TEXT_LIMIT} characters"
+    fields.line("person_challenged", person, TEXT_LIMIT, label="The name", errors=errors)
+    fields.line("team", team, TEXT_LIMIT, label="The team", errors=errors)
 
 
 def _check_dates(
@@ -617,8 +619,10 @@ def log_challenge(desk: Desk, request: ChallengeRequest) -> str:
             kind.parse(code)
         except ValueError as exc:
             errors[name] = str(exc)
-    description = (request.description or "").strip()
-    if not description:
+    description = fields.note(
+        "description", request.description, label="The description", errors=errors
+    )
+    if not description and "description" not in errors:
         errors["description"] = "Say what the challenge is about"
     person, team = _tidy(request.person_challenged), _tidy(request.team)
     _check_text(errors, person, team)
@@ -677,8 +681,10 @@ def escalate_challenge(desk: Desk, challenge_id: str, request: EscalationRequest
     the escalation as its closing date, so the chain reads as the challenge's history."""
     errors: dict[str, str] = {}
     today = clock.today()
-    description = (request.description or "").strip()
-    if not description:
+    description = fields.note(
+        "description", request.description, label="The description", errors=errors
+    )
+    if not description and "description" not in errors:
         errors["description"] = "Say why it is escalated and what is asked for now"
     with desk.store.write() as session:
         earlier = _load_open(session, challenge_id, "escalated")
@@ -735,8 +741,8 @@ def escalate_challenge(desk: Desk, challenge_id: str, request: EscalationRequest
 def resolve_challenge(desk: Desk, challenge_id: str, *, outcome: str, resolved_on: date) -> None:
     """Close an open challenge with what was agreed or done and the day it was resolved."""
     errors: dict[str, str] = {}
-    outcome = (outcome or "").strip()
-    if not outcome:
+    outcome = fields.note("outcome", outcome, label="The outcome", errors=errors) or ""
+    if not outcome and "outcome" not in errors:
         errors["outcome"] = "Say how it was resolved"
     with desk.store.write() as session:
         challenge = _load_open(session, challenge_id, "resolved")

@@ -27,7 +27,7 @@ from siu_tui.domain.dates import format_date
 from siu_tui.domain.held import not_yet_held
 from siu_tui.domain.timescales import birth_since, conference_deadline, is_late
 from siu_tui.domain.workingdays import working_days_between
-from siu_tui.services import advocacy, audit, invites
+from siu_tui.services import advocacy, audit, fields, invites
 from siu_tui.services.booking import (
     BookingPreview,
     check_clashes,
@@ -103,6 +103,9 @@ def move_conference(
     if duration_minutes is not None and duration_minutes <= 0:
         errors["duration_minutes"] = "The expected length must be more than 0 minutes"
     _check_reason(late_reason, errors)
+    if not isinstance(venue, _Keep):
+        venue = fields.line("venue", venue, fields.VENUE_MAX, label="The venue", errors=errors)
+    late_note = fields.note("late_note", late_note, label="The note", errors=errors)
     if errors:
         raise ValidationError(errors)
     with desk.store.write() as session:
@@ -259,7 +262,7 @@ def change_chair(
 def cancel_conference(desk: Desk, conference_id: str, reason: str) -> None:
     """Cancel a booked conference that is no longer needed (not a stand-down, which is
     re-booked). Nothing is deleted: the record stays, marked cancelled, with the reason."""
-    reason = reason.strip()
+    reason = fields.note("reason", reason, label="The reason") or ""
     if not reason:
         raise ValidationError.single("reason", "Say why the conference is cancelled")
     with desk.store.write() as session:
@@ -514,6 +517,7 @@ def mark_held(
                 if problem:
                     errors[field] = problem
         late = is_late(conference.date, conference.deadline)
+        late_note = fields.note("late_note", late_note, label="The note", errors=errors)
         reason = late_reason or conference.late_reason
         if late and not reason:
             errors["late_reason"] = (

@@ -51,10 +51,9 @@ from siu_tui.domain.invites import (
     invitation_email,
     quoracy_outlook,
 )
-from siu_tui.domain.references import validate_email
 from siu_tui.domain.settings import Rules
 from siu_tui.domain.timescales import report_deadlines
-from siu_tui.services import audit
+from siu_tui.services import audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
 from siu_tui.services.outbox import queue_message
@@ -342,22 +341,16 @@ def _attendance_message(conference: Conference) -> str:
 def _clean(data: InviteeInput, conference: Conference, today: date) -> dict[str, object]:
     """The stored values, or ValidationError naming every field that is wrong."""
     errors: dict[str, str] = {}
-    name = " ".join(data.name.split())
-    if not name:
+    name = fields.line("name", data.name, NAME_MAX, label="The name", errors=errors)
+    name = " ".join((name or "").split())
+    if not name and "name" not in errors:
         errors["name"] = "Enter the person's name"
-    elif len(name) > NAME_MAX:
-        errors["name"] = f"A name is at most {NAME_MAX} characters"
     agency = _code(Agency, data.agency, "agency", errors)
-    role = " ".join((data.role or "").split()) or None
-    if role and len(role) > ROLE_MAX:
-        errors["role"] = f"A role is at most {ROLE_MAX} characters"
-    email = (data.email or "").strip() or None
-    if email:
-        try:
-            email = validate_email(email)
-        except ValueError as exc:
-            errors["email"] = str(exc)
-    phone = " ".join((data.phone or "").split()) or None
+    role = fields.line("role", data.role, ROLE_MAX, label="The role", errors=errors)
+    role = " ".join((role or "").split()) or None
+    email = fields.email("email", data.email, errors=errors)
+    phone = fields.line("phone", data.phone, PHONE_MAX, label="The phone number", errors=errors)
+    phone = " ".join((phone or "").split()) or None
     if phone and (len(phone) > PHONE_MAX or set(phone) - _PHONE_CHARS):
         errors["phone"] = "A telephone number is digits, spaces and + ( ) - only"
     _check_method(data.invited_via, data.invited_at, today, errors)
@@ -746,8 +739,8 @@ def record_inquorate_decision(
     code = _code(InquorateDecision, decision, "decision", errors) if decision else None
     if not decision:
         errors["decision"] = "Choose the chair's decision"
-    note = (note or "").strip() or None
-    if code == InquorateDecision.PROCEED.value and not note:
+    note = fields.note("note", note, label="The note", errors=errors)
+    if code == InquorateDecision.PROCEED.value and not note and "note" not in errors:
         errors["note"] = "Say why the chair decided to proceed without a quorum"
     if errors:
         raise ValidationError(errors)

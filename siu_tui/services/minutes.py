@@ -33,7 +33,7 @@ from siu_tui.domain.minutes import (
     task_state,
 )
 from siu_tui.domain.settings import Rules
-from siu_tui.services import audit
+from siu_tui.services import audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
 
@@ -419,7 +419,7 @@ def approve_minutes(desk: Desk, conference_id: str, on: date) -> None:
 def return_minutes(desk: Desk, conference_id: str, note: str) -> None:
     """The chair sends the draft back to the clerk with what needs changing; the note stays
     on the minutes (and every note in the history) until the next return replaces it."""
-    note = note.strip()
+    note = fields.note("note", note, label="The note") or ""
     if not note:
         raise ValidationError.single("note", "Say what needs changing before it is approved")
     with desk.store.write() as session:

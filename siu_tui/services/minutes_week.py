@@ -36,7 +36,7 @@ from siu_tui.domain.minutes import (
     task_state,
 )
 from siu_tui.domain.periods import Period, week_of
-from siu_tui.services import audit
+from siu_tui.services import audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
 from siu_tui.services.values import stored_date
@@ -431,9 +431,9 @@ def review_week(desk: Desk, day: date, note: str) -> WeekReview:
     it again replaces the note (the history keeps the old one). A week that has not started
     cannot be reviewed."""
     start = week_start(day)
-    note = note.strip()
     errors: dict[str, str] = {}
-    if not note:
+    note = fields.note("note", note, label="The note", errors=errors) or ""
+    if not note and "note" not in errors:
         errors["note"] = "Write a note on the week: what was found, what was chased"
     if start > clock.today():
         errors["week"] = f"The week commencing {format_date(start)} has not started yet"

@@ -42,6 +42,7 @@ from sqlmodel import Session, col, select
 from siu_tui import clock
 from siu_tui.db.models import AdvocacyReferral, Conference, Invitee, OutboxMessage
 from siu_tui.domain.codes import ConferenceStatus, OutboxState
+from siu_tui.domain.text import visible
 from siu_tui.files import make_private_dir, write_private
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
@@ -413,12 +414,14 @@ def message_id(outbox_id: str) -> str:
 
 
 def build_email(message: OutboxMessage, sender: str = "") -> EmailMessage:
-    """The e-mail as it goes out (or into a .eml file)."""
+    """The e-mail as it goes out (or into a .eml file). The Subject shows any control
+    character as a symbol; an address that is not one line raises ValueError, and that
+    message alone is marked failed."""
     email = EmailMessage()
     if sender:
         email["From"] = sender
     email["To"] = message.to_address
-    email["Subject"] = message.subject
+    email["Subject"] = visible(message.subject)
     created = message.created_at
     if created.tzinfo is None:
         from datetime import UTC
@@ -504,12 +507,19 @@ def export_queued(
         if not message.to_address:
             skipped.append(f"{message.subject}: no address yet (set it in Settings)")
         else:
-            email = build_email(message, sender)
-            email["X-Unsent"] = "1"
-            created = clock.local(message.created_at)
-            path = directory / f"{created:%Y%m%d-%H%M%S}-{message.id}.eml"
-            write_private(path, email.as_bytes(policy=SMTP_POLICY))
-            written.append(path)
+            try:
+                email = build_email(message, sender)
+                email["X-Unsent"] = "1"
+                data = email.as_bytes(policy=SMTP_POLICY)
+            except (ValueError, TypeError) as exc:  # this message only: the others go on
+                reason = f"Cannot be written as an e-mail: {exc}"
+                _mark_failed(desk, message, reason)
+                skipped.append(f"{message.subject}: {reason} (marked failed)")
+            else:
+                created = clock.local(message.created_at)
+                path = directory / f"{created:%Y%m%d-%H%M%S}-{message.id}.eml"
+                write_private(path, data)
+                written.append(path)
         if progress is not None:
             progress(n, len(queued))
     if mark_sent and written:
@@ -534,6 +544,27 @@ def export_queued(
                     conference_id=_conference_of(session, message),
                 )
     return ExportResult(written, skipped, mark_sent)
+
+
+def _mark_failed(desk: Desk, message: OutboxMessage, reason: str) -> None:
+    """A message that cannot be built (a header that is not one line) fails on its own, with
+    the reason, so it never stops the rest of the queue."""
+    with desk.store.write() as session:
+        row = session.get(OutboxMessage, message.id)
+        if row is None or row.state != QUEUED:
+            return
+        before = audit.snapshot(row)
+        row.state = FAILED
+        row.last_error = reason
+        session.add(row)
+        audit.record(
+            session,
+            desk.actor,
+            "e-mail refused",
+            row,
+            before=before,
+            conference_id=_conference_of(session, row),
+        )
 
 
 # --- Sending --------------------------------------------------------------------------------
@@ -653,8 +684,8 @@ def _send_one(
 ) -> bool:
     """Hand one message to the server: the envelope first, then ``claim()`` (the message is
     ``sending`` from here on), then the DATA. False when another run claimed it meanwhile."""
-    data = email.as_bytes(policy=SMTP_POLICY)
     try:
+        data = email.as_bytes(policy=SMTP_POLICY)
         options = [f"size={len(data)}"] if smtp.has_extn("size") else []
         code, answer = smtp.mail(sender, options)
         if code != 250:
@@ -668,6 +699,10 @@ def _send_one(
         code, answer = smtp.data(data)
         if code != 250:
             raise smtplib.SMTPDataError(code, answer)
+    except (smtplib.SMTPNotSupportedError, UnicodeError, ValueError) as exc:
+        # Refused before anything was handed over (an address this server cannot take).
+        _reset(smtp)
+        raise _Permanent(str(exc) or type(exc).__name__) from exc
     except smtplib.SMTPRecipientsRefused as exc:
         _reset(smtp)
         codes = [code for code, _ in exc.recipients.values()]
@@ -817,13 +852,21 @@ def send_queued(
                 return handed_over
 
             try:
+                email = build_email(message, sender)
+            except (ValueError, TypeError) as exc:  # this message only: the others go on
+                _finish(desk, message, before, FAILED, f"Cannot be sent: {exc}", claimed=False)
+                result.failed += 1
+                result.problems.append(f"{message.to_address}: cannot be sent ({exc})")
+                done += 1
+                if progress is not None:
+                    progress(done, max(total, done))
+                continue
+            try:
                 if smtp is not None and not _alive(smtp):
                     smtp = None  # the server closed an idle connection: open a new one
                 if smtp is None:
                     smtp = connect(config)
-                if not _send_one(
-                    smtp, build_email(message, sender), sender, message.to_address, claim
-                ):
+                if not _send_one(smtp, email, sender, message.to_address, claim):
                     continue  # another run is sending it
             except _Permanent as exc:
                 _finish(desk, message, before, FAILED, f"Refused: {exc}", claimed=handed_over)

@@ -12,8 +12,8 @@ from siu_tui.db.models import Child, Family, Staff
 from siu_tui.db.periods import copy_child_details
 from siu_tui.domain.children import check_birth_dates
 from siu_tui.domain.codes import ETHNICITIES, Role, Sex
-from siu_tui.domain.references import normalise_case_reference, validate_email
-from siu_tui.services import audit
+from siu_tui.domain.references import normalise_case_reference, reference_problem
+from siu_tui.services import audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
 
@@ -29,18 +29,14 @@ class StaffRow:
 
 def add_staff(desk: Desk, name: str, role: str, email: str | None = None) -> str:
     errors: dict[str, str] = {}
-    name = name.strip()
-    if not name:
+    name = fields.line("name", name, fields.NAME_MAX, label="The name", errors=errors) or ""
+    if not name and "name" not in errors:
         errors["name"] = "Enter the person's name"
     try:
         role = Role.parse(role).value
     except ValueError as exc:
         errors["role"] = str(exc)
-    if email:
-        try:
-            email = validate_email(email)
-        except ValueError as exc:
-            errors["email"] = str(exc)
+    email = fields.email("email", email, errors=errors)
     if errors:
         raise ValidationError(errors)
     with desk.store.write() as session:
@@ -72,20 +68,25 @@ def create_family(
     team_manager_email: str | None = None,
 ) -> str:
     errors: dict[str, str] = {}
-    reference, name = reference.strip().upper(), name.strip()
+    reference = reference.strip().upper()
     if not reference:
         errors["reference"] = "Enter the family reference"
-    if not name:
+    elif problem := reference_problem(reference):
+        errors["reference"] = problem
+    name = fields.line("name", name, fields.NAME_MAX, label="The family name", errors=errors) or ""
+    if not name and "name" not in errors:
         errors["name"] = "Enter the family name"
-    for field, value in (
-        ("social_worker_email", social_worker_email),
-        ("team_manager_email", team_manager_email),
-    ):
-        if value:
-            try:
-                validate_email(value)
-            except ValueError as exc:
-                errors[field] = str(exc)
+    locality_team = fields.line(
+        "locality_team", locality_team, fields.NAME_MAX, label="The team", errors=errors
+    )
+    social_worker = fields.line(
+        "social_worker", social_worker, fields.NAME_MAX, label="The social worker", errors=errors
+    )
+    team_manager = fields.line(
+        "team_manager", team_manager, fields.NAME_MAX, label="The team manager", errors=errors
+    )
+    social_worker_email = fields.email("social_worker_email", social_worker_email, errors=errors)
+    team_manager_email = fields.email("team_manager_email", team_manager_email, errors=errors)
     if errors:
         raise ValidationError(errors)
     # Imported here: reference data builds on this module's staff functions.
@@ -120,9 +121,13 @@ def _check_child(
 ) -> tuple[str, str | None]:
     """The child's details checked as the census records them (the birth dates by
     ``domain.children``); returns the sex and ethnicity codes to store."""
-    if not first_name.strip():
+    fields.line(
+        "first_name", first_name, fields.CHILD_NAME_MAX, label="The first name", errors=errors
+    )
+    fields.line("last_name", last_name, fields.CHILD_NAME_MAX, label="The last name", errors=errors)
+    if not first_name.strip() and "first_name" not in errors:
         errors["first_name"] = "Enter a first name (or 'Unborn')"
-    if not last_name.strip():
+    if not last_name.strip() and "last_name" not in errors:
         errors["last_name"] = "Enter a last name"
     errors.update(
         check_birth_dates(date_of_birth, expected_date_of_birth, clock.today(), desk.rules)

@@ -22,8 +22,7 @@ from sqlmodel import Session, col, select
 from siu_tui import clock
 from siu_tui.db.models import Challenge, Conference, Family, LocalityTeam, Minutes, Room, Staff
 from siu_tui.domain.codes import ConferenceStatus, Role
-from siu_tui.domain.references import validate_email
-from siu_tui.services import audit
+from siu_tui.services import audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
 from siu_tui.services.people import StaffRow, add_staff, list_staff
@@ -107,18 +106,17 @@ def update_staff(
     chair, since a conference must be chaired by an IRO.
     """
     errors: dict[str, str] = {}
-    if name is not None and not name.strip():
-        errors["name"] = "Enter the person's name"
+    if name is not None:
+        name = fields.line("name", name, fields.NAME_MAX, label="The name", errors=errors) or ""
+        if not name and "name" not in errors:
+            errors["name"] = "Enter the person's name"
     if role is not None:
         try:
             role = Role.parse(role).value
         except ValueError as exc:
             errors["role"] = str(exc)
-    if isinstance(email, str) and email.strip():
-        try:
-            email = validate_email(email)
-        except ValueError as exc:
-            errors["email"] = str(exc)
+    if isinstance(email, str):
+        email = fields.email("email", email, errors=errors)
     if errors:
         raise ValidationError(errors)
     with desk.store.write() as session:
@@ -209,7 +207,7 @@ def _room(session: Session, room_id: str) -> Room:
 
 
 def _clean_name(name: str, what: str) -> str:
-    cleaned = " ".join(name.split())
+    cleaned = " ".join((fields.line("name", name, fields.NAME_MAX, label="The name") or "").split())
     if not cleaned:
         raise ValidationError.single("name", f"Enter the {what}'s name")
     return cleaned
@@ -227,9 +225,10 @@ def _check_room_name(session: Session, name: str, exclude_id: str | None = None)
 
 def add_room(desk: Desk, name: str, site: str | None = None) -> str:
     name = _clean_name(name, "room")
+    site = fields.line("site", site, fields.NAME_MAX, label="The site")
     with desk.store.write() as session:
         _check_room_name(session, name)
-        room = Room(name=name, site=(site or "").strip() or None)
+        room = Room(name=name, site=site)
         session.add(room)
         audit.record(session, desk.actor, "create", room)
         return room.id
@@ -238,7 +237,7 @@ def add_room(desk: Desk, name: str, site: str | None = None) -> str:
 def update_room(desk: Desk, room_id: str, *, name: str, site: str | None) -> None:
     """Correct a room's name and site together (one change in the audit trail)."""
     name = _clean_name(name, "room")
-    cleaned_site = (site or "").strip() or None
+    cleaned_site = fields.line("site", site, fields.NAME_MAX, label="The site")
     with desk.store.write() as session:
         room = _room(session, room_id)
         _check_room_name(session, name, exclude_id=room_id)
@@ -352,7 +351,8 @@ def locality_team_name(session: Session, text: str | None) -> str | None:
     """The team name to store for a family: one of the active teams (matched ignoring case,
     stored as listed). While the unit has no teams listed at all, any name is taken as typed,
     so a new database can be used before its lists are set up."""
-    cleaned = " ".join((text or "").split())
+    line = fields.line("locality_team", text, fields.NAME_MAX, label="The team")
+    cleaned = " ".join((line or "").split())
     if not cleaned:
         return None
     teams = session.exec(select(LocalityTeam.name, LocalityTeam.active)).all()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from siu_tui.domain.dates import format_date
 from siu_tui.domain.reports import NOT_YET, Cell, ReportTable
+from siu_tui.domain.text import spreadsheet_row
 from siu_tui.files import write_private
 from siu_tui.services.reports import ThematicReport
 
@@ -65,14 +66,16 @@ def as_csv(report: ThematicReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for line in _heading_lines(report):
-        writer.writerow([line])
+        writer.writerow(spreadsheet_row([line]))
     writer.writerow([])
     for table in report.tables():
-        writer.writerow([table.title])
-        writer.writerow(table.columns)
+        writer.writerow(spreadsheet_row([table.title]))
+        writer.writerow(spreadsheet_row(table.columns))
         for label, cells in table.rows:
             writer.writerow(
-                [label, *("" if (n := _spreadsheet_cell(c)) is None else n for c in cells)]
+                spreadsheet_row(
+                    [label, *("" if (n := _spreadsheet_cell(c)) is None else n for c in cells)]
+                )
             )
         writer.writerow([])
     return out.getvalue()
@@ -118,8 +121,8 @@ def as_xlsx(report: ThematicReport) -> bytes:
     book = Workbook()
     cover = book.active
     cover.title = "Report"
-    for row, line in enumerate(_heading_lines(report), start=1):
-        cover.cell(row=row, column=1, value=line)
+    for line in _heading_lines(report):
+        cover.append(spreadsheet_row([line]))
     cover["A1"].font = Font(bold=True, size=14)
     row = len(_heading_lines(report)) + 2
     cover.cell(row=row, column=1, value="Tables").font = Font(bold=True)
@@ -127,18 +130,19 @@ def as_xlsx(report: ThematicReport) -> bytes:
     for table in report.tables():
         sheet = book.create_sheet(_sheet_name(table, used))
         row += 1
-        cover.cell(row=row, column=1, value=table.title)
-        cover.cell(row=row, column=2, value=table.commentary)
-        sheet.append([table.title])
+        title, commentary = spreadsheet_row([table.title, table.commentary])
+        cover.cell(row=row, column=1, value=title)
+        cover.cell(row=row, column=2, value=commentary)
+        sheet.append(spreadsheet_row([table.title]))
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append(list(table.columns))
+        sheet.append(spreadsheet_row(table.columns))
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for label, cells in table.rows:
-            sheet.append([label, *(_spreadsheet_cell(c) for c in cells)])
+            sheet.append(spreadsheet_row([label, *(_spreadsheet_cell(c) for c in cells)]))
         if table.commentary:
             sheet.append([])
-            sheet.append([table.commentary])
+            sheet.append(spreadsheet_row([table.commentary]))
         sheet.column_dimensions["A"].width = (
             max([len(table.columns[0]), *(len(label) for label, _ in table.rows)]) + 2
         )

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from siu_tui.clock import now
 from siu_tui.db.engine import Store
 from siu_tui.db.models import OutboxMessage, Setting
 from siu_tui.domain.references import validate_email
-from siu_tui.domain.settings import RULE_LABELS, Rules
+from siu_tui.domain.settings import RULE_LABELS, Rules, on_this_machine
+from siu_tui.domain.text import line_problem
 from siu_tui.services import audit
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import ValidationError
@@ -72,6 +73,7 @@ def save_setting(desk: Desk, key: str, value: object) -> None:
             message = str(exc).removeprefix(f"{RULE_LABELS[key]} ({key}) ")
             raise ValidationError.single(key, message[:1].upper() + message[1:]) from None
     with desk.store.write() as session:
+        _check_security(session, key, value)
         row = session.get(Setting, key)
         if row is not None and json.loads(row.value) == value:
             return  # nothing changes, so nothing to record
@@ -124,11 +126,39 @@ def _optional_email(value: object) -> str:
     return validate_email(str(value)) if str(value).strip() else ""
 
 
+_HOST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+
+
 def _host(value: object) -> str:
     text = str(value).strip()
-    if any(ch.isspace() for ch in text) or "/" in text or "@" in text:
+    if len(text) > 253 or set(text) - _HOST_CHARACTERS:
         raise ValueError("Enter the mail server's name, like smtp.example.org")
     return text
+
+
+_CLEAR_TEXT = (
+    "Security none sends the password and the e-mails unencrypted: it is only for a mail "
+    "server on this machine (localhost)"
+)
+
+
+def _check_security(session: Session, key: str, value: object) -> None:
+    """Security ``none`` only with a mail server on this machine, whichever is set first."""
+    if key not in ("smtp_host", "smtp_security"):
+        return
+    stored = {
+        row.key: json.loads(row.value)
+        for row in session.exec(
+            select(Setting).where(col(Setting.key).in_(("smtp_host", "smtp_security")))
+        )
+    }
+    stored[key] = value
+    host = str(stored.get("smtp_host", PREFERENCE_DEFAULTS["smtp_host"]))
+    security = stored.get("smtp_security", PREFERENCE_DEFAULTS["smtp_security"])
+    if security == "none" and host and not on_this_machine(host):
+        raise ValidationError.single(
+            key, _CLEAR_TEXT if key == "smtp_security" else f"{_CLEAR_TEXT}; choose starttls first"
+        )
 
 
 def _port(value: object) -> int:
@@ -140,6 +170,9 @@ def _port(value: object) -> int:
 
 def _user(value: object) -> str:
     text = str(value).strip()
+    problem = line_problem(text, 254)
+    if problem is not None:
+        raise ValueError(f"The login {problem}")
     if any(ch.isspace() for ch in text):
         raise ValueError("A login cannot contain spaces")
     return text

@@ -31,8 +31,9 @@ from siu_tui.domain.standdown import (
     rebooking,
     totals_by_reason,
 )
+from siu_tui.domain.text import spreadsheet_row
 from siu_tui.files import replacing
-from siu_tui.services import audit, invites
+from siu_tui.services import audit, fields, invites
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
 
@@ -56,7 +57,7 @@ def stand_down(
     are from their lists, the day is not in the future, and "other" has a note.
     """
     errors: dict[str, str] = {}
-    note = (note or "").strip() or None
+    note = fields.note("note", note, label="The note", errors=errors)
     try:
         why = Reason(reason or "")
     except ValueError:
@@ -72,7 +73,7 @@ def stand_down(
         errors["decided_on"] = "Enter the day it was decided"
     elif decided_on > today:
         errors["decided_on"] = f"{format_date(decided_on)} has not happened yet"
-    if why is Reason.OTHER and not note:
+    if why is Reason.OTHER and not note and "note" not in errors:
         errors["note"] = "Say why in the note (the reason is 'other')"
     if errors:
         raise ValidationError(errors)
@@ -465,26 +466,28 @@ def export_stood_down(
     written = 0
     with replacing(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(EXPORT_HEADER)
+        writer.writerow(spreadsheet_row(EXPORT_HEADER))
         for row in iter_stood_down(desk, flt):
             writer.writerow(
-                (
-                    row.reference,
-                    row.date.isoformat(),
-                    row.type_label,
-                    _safe(row.family),
-                    _safe(row.locality_team),
-                    _safe(row.chair),
-                    row.reason_label,
-                    row.reason,
-                    row.decided_by,
-                    row.decided_on.isoformat(),
-                    _safe(row.note),
-                    row.deadline.isoformat(),
-                    row.rebooked_reference,
-                    row.rebooked_date.isoformat() if row.rebooked_date else "",
-                    row.rebooked_status,
-                    {None: "", True: "yes", False: "no"}[row.met_deadline],
+                spreadsheet_row(
+                    [
+                        row.reference,
+                        row.date.isoformat(),
+                        row.type_label,
+                        row.family,
+                        row.locality_team,
+                        row.chair,
+                        row.reason_label,
+                        row.reason,
+                        row.decided_by,
+                        row.decided_on.isoformat(),
+                        row.note,
+                        row.deadline.isoformat(),
+                        row.rebooked_reference,
+                        row.rebooked_date.isoformat() if row.rebooked_date else "",
+                        row.rebooked_status,
+                        {None: "", True: "yes", False: "no"}[row.met_deadline],
+                    ]
                 )
             )
             written += 1
@@ -493,11 +496,6 @@ def export_stood_down(
     if progress is not None:
         progress(written, total)
     return written
-
-
-def _safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (a note typed as "=HYPERLINK(...)")."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def export_name(flt: StandDownFilter) -> str:

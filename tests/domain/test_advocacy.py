@@ -167,10 +167,7 @@ def _details(**changes: object) -> NoticeDetails:
 
 def test_the_referral_e_mail_says_what_the_advocate_needs() -> None:
     subject, body = compose_notice(_details(), "referral")
-    assert subject == (
-        "Advocacy referral: Robin Quillfeather (aged 10), Initial conference 06/01/2027 "
-        "[CPC-270106-AB2CD]"
-    )
+    assert subject == "Advocacy referral: R.Q., Initial conference 06/01/2027 [CPC-270106-AB2CD]"
     for line in (
         "Child:          Robin Quillfeather, aged 10 on the conference date",
         "Conference:     Initial child protection conference (CPC-270106-AB2CD)",
@@ -181,6 +178,26 @@ def test_the_referral_e_mail_says_what_the_advocate_needs() -> None:
         "Referred:       automatically (aged 10 or over on the conference date)",
     ):
         assert line in body.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Robin Quillfeather", "R.Q."),
+        ("ann o'neil-ślęzak", "A.O."),
+        ("  Unborn   Smith ", "U.S."),
+        ("[b]Ann[/b] Smith", "B.S."),
+        ("", "?"),
+    ],
+)
+def test_a_subject_names_the_child_by_initials_only(name: str, expected: str) -> None:
+    """Subjects show in inbox lists and server logs: no full name, no age."""
+    subject, _body = compose_notice(_details(child_name=name, age_label="11"), "referral")
+    assert f": {expected}, " in subject
+    assert "11" not in subject.replace("06/01/2027", "")
+    for word in name.split():
+        if len(word) > 1:
+            assert word not in subject
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,8 @@ def test_a_referral_arrives_once_with_what_the_advocate_needs(desk: Desk, people
     assert got.mail_from == "siu-desk@council.example.org"
     mail = got.message
     assert mail["To"] == ADVOCACY
-    assert "Amy Smith (aged 11)" in mail["Subject"]
+    assert "Advocacy referral: A.S., Initial conference 06/01/2027" in mail["Subject"]
+    assert "Amy" not in mail["Subject"] and "11" not in mail["Subject"]
     body = mail.get_content()
     for expected in (
         "Amy Smith, aged 11 on the conference date",
@@ -214,6 +215,63 @@ def test_a_refused_address_is_marked_failed_and_the_rest_still_go(
     assert "550" in (by_kind["invitation"].last_error or "")
     requeue(desk, by_kind["invitation"].id)  # kept, and can be tried again
     assert messages(desk)[1].state == "queued"
+
+
+def _queue_hostile(desk: Desk) -> None:
+    """Messages as an older database or another tool may hold them: an address and a
+    subject with line breaks (the services refuse these now)."""
+    with desk.store.write() as session:
+        for to, subject in (
+            ("someone@example.org\r\nBcc: everyone@example.org", "Invitation"),
+            ("sw@example.org", "Minutes for\nRobin Smith \x1b]52;c;SGVsbG8=\x07"),
+        ):
+            outbox.queue_message(
+                session, "test", kind="invitation", to_address=to, subject=subject, body="Hello"
+            )
+
+
+def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_are_sent(
+    desk: Desk, people: People
+) -> None:
+    """A header that is not one line fails that message, with the reason; the run goes on
+    (it used to stop, marking the message 'interrupted, it may have gone')."""
+    book_amy(desk, people)  # the advocacy referral, queued first
+    _queue_hostile(desk)
+    with MailServer() as server:
+        configure(desk, server.port)
+        result = send_queued(desk)
+    assert (result.sent, result.failed, result.interrupted, result.error) == (2, 1, 0, None)
+    states = {m.to_address.split("\r")[0]: (m.state, m.last_error or "") for m in messages(desk)}
+    state, reason = states["someone@example.org"]
+    assert state == "failed"
+    assert reason.startswith("Cannot be sent:")
+    assert states["sw@example.org"][0] == states[ADVOCACY][0] == "sent"
+    assert sorted(r.recipients[0] for r in server.received) == sorted(["sw@example.org", ADVOCACY])
+    subjects = [r.message["Subject"] for r in server.received]
+    assert "Minutes for\u240aRobin Smith \u241b]52;c;SGVsbG8=\u2407" in subjects
+    assert not any("\x1b" in s or "\n" in s for s in subjects)
+
+
+def test_export_writes_the_good_messages_and_fails_the_bad_one(
+    desk: Desk, people: People, tmp_path: Path
+) -> None:
+    book_amy(desk, people)
+    save_setting(desk, "advocacy_email", ADVOCACY)
+    _queue_hostile(desk)
+    result = export_queued(desk, tmp_path / "out")
+    assert len(result.written) == 2
+    assert [line for line in result.skipped if "marked failed" in line] == [
+        line for line in result.skipped if line.startswith("Invitation: Cannot be written")
+    ]
+    assert len(result.skipped) == 1
+    by_address = {m.to_address.split("\r")[0]: m.state for m in messages(desk)}
+    assert by_address == {
+        ADVOCACY: "queued",
+        "sw@example.org": "queued",
+        "someone@example.org": "failed",
+    }
+    for path in result.written:
+        assert b"\x1b" not in path.read_bytes()
 
 
 def test_an_interrupted_send_is_never_retried_on_its_own(desk: Desk, people: People) -> None:
