@@ -59,7 +59,7 @@ from siu_tui.domain.importing import (
 from siu_tui.domain.settings import Rules
 from siu_tui.domain.timescales import birth_since, conference_deadline, is_late
 from siu_tui.services.context import Desk
-from siu_tui.services.errors import ImportRefused
+from siu_tui.services.errors import ImportRefused, WriteConflict
 
 ProgressFn = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: the stage is "Reading", "Checking" or "Writing"."""
@@ -315,8 +315,11 @@ def import_history(
     """
     try:
         return _import_history(desk, source, progress)
-    except DBAPIError as exc:
-        kind = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
+    except (DBAPIError, WriteConflict) as exc:
+        # The store turns a refused constraint into WriteConflict; the kind named is the
+        # same on SQLite and PostgreSQL (IntegrityError, OperationalError, ...).
+        failure = exc.__cause__ if isinstance(exc, WriteConflict) and exc.__cause__ else exc
+        kind = type(failure).__name__
         raise ImportRefused(
             [f"the database refused the import part-way through writing it ({kind})"],
             whole_file=True,

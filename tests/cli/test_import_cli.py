@@ -200,7 +200,10 @@ def test_a_file_that_cannot_be_read_is_one_line(
 def test_no_database_yet_is_made_and_said_so(tmp_path: Path) -> None:
     code, out, err = siu("import", str(EXAMPLE), "--db", str(tmp_path / "new.db"))
     assert code == 0 and f"Made a new database at {tmp_path / 'new.db'}" in err
-    assert "Conferences added: 13" in out and counts(tmp_path / "new.db")["conference"] == 13
+    assert (
+        "Conferences added: 13" in out
+        and counts(f"sqlite:///{tmp_path / 'new.db'}")["conference"] == 13
+    )
 
 
 def test_the_command_is_in_the_help() -> None:

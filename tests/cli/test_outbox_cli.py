@@ -15,6 +15,7 @@ from siu_tui.services import outbox
 from siu_tui.services.context import Desk
 from siu_tui.services.settings import save_setting
 
+from .conftest import sql
 from .test_cli import run
 
 
@@ -126,7 +127,7 @@ def test_outbox_on_a_missing_database(capsys: pytest.CaptureFixture[str], tmp_pa
 
 
 def test_a_killed_send_strands_nothing_unsent_and_sends_nothing_twice(
-    database: Path, tmp_path: Path
+    database: str, tmp_path: Path
 ) -> None:
     """`siu outbox send` killed (SIGKILL) as the server reads its MAIL FROM, its RCPT TO and
     its DATA: a message is 'sending' only if the server has it, the next run sends the rest
@@ -173,7 +174,7 @@ def test_a_killed_send_strands_nothing_unsent_and_sends_nothing_twice(
             self._step("DATA")  # the server has the message; the sender dies before the 250
             return "250 Message accepted for delivery"
 
-    desk = Desk.open(f"sqlite:///{database}", "fixture")
+    desk = Desk.open(database, "fixture")
     with desk.store.write() as session:
         for n in range(3, 6):
             outbox.queue_message(session, "fixture", kind="advocacy",
@@ -189,7 +190,7 @@ def test_a_killed_send_strands_nothing_unsent_and_sends_nothing_twice(
                "SIU_SMTP_PORT": str(server.port), "SIU_SMTP_SECURITY": "none",
                "SIU_SMTP_SENDER": "siu@example.org", "SIU_DATA_DIR": str(tmp_path)}  # fmt: skip
         proc = subprocess.Popen(
-            [sys.executable, "-m", "siu_tui.cli", "outbox", "send", "--db", str(database)],
+            [sys.executable, "-m", "siu_tui.cli", "outbox", "send", "--db", database],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         handler.victim = proc.pid
@@ -200,13 +201,10 @@ def test_a_killed_send_strands_nothing_unsent_and_sends_nothing_twice(
     def check() -> dict[str, str]:
         ids = [r.message["X-SIU-Outbox-Id"] for r in handler.received]
         assert len(ids) == len(set(ids)), "a message was sent twice"
-        with sqlite3.connect(database) as conn:
-            state = dict(conn.execute("SELECT id, state FROM outbox").fetchall())
+        state = dict(sql(database, "SELECT id, state FROM outbox"))
         stuck = {i for i, s in state.items() if s == "sending"}
         assert stuck <= set(ids), "a message that never left is stuck in 'sending'"
         return state
-
-    import sqlite3
 
     with server:
         # Each run counts its own commands: the 1st message's MAIL; the 2nd's RCPT (the 1st

@@ -311,11 +311,24 @@ def test_a_database_refusing_a_row_part_way_through_the_write_leaves_nothing(
 
     before = rows()
     with desk.store.write() as session:
-        session.connection().exec_driver_sql(
-            "CREATE TRIGGER refuse_the_third_plan BEFORE INSERT ON cp_plan "
-            "WHEN (SELECT count(*) FROM cp_plan) >= 2 "
-            "BEGIN SELECT RAISE(ABORT, 'the third plan is refused'); END"
-        )
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse_the_third_plan BEFORE INSERT ON cp_plan "
+                "WHEN (SELECT count(*) FROM cp_plan) >= 2 "
+                "BEGIN SELECT RAISE(ABORT, 'the third plan is refused'); END"
+            )
+        else:  # PostgreSQL: the same refusal, as a check_violation
+            connection.exec_driver_sql(
+                "CREATE FUNCTION refuse_the_third_plan() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN IF (SELECT count(*) FROM cp_plan) >= 2 THEN RAISE EXCEPTION "
+                "'the third plan is refused' USING ERRCODE = 'check_violation'; END IF; "
+                "RETURN NEW; END $$"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse_the_third_plan BEFORE INSERT ON cp_plan "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_the_third_plan()"
+            )
     with pytest.raises(ImportRefused) as refused:
         import_history(desk, EXAMPLE)
 
@@ -327,7 +340,11 @@ def test_a_database_refusing_a_row_part_way_through_the_write_leaves_nothing(
     # Once the database accepts the rows, the same file imports whole: nothing was left
     # behind to be skipped.
     with desk.store.write() as session:
-        session.connection().exec_driver_sql("DROP TRIGGER refuse_the_third_plan")
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("DROP TRIGGER refuse_the_third_plan")
+        else:
+            connection.exec_driver_sql("DROP TRIGGER refuse_the_third_plan ON cp_plan")
     result = import_history(desk, EXAMPLE)
     assert (result.conferences, result.skipped, result.plans) == (13, 0, 5)
 
@@ -584,6 +601,9 @@ def test_a_file_bad_on_every_line_lists_the_first_hundred_and_counts_the_rest(
     assert str(refused.value).endswith("(and 4,999 more)")
 
 
+@pytest.mark.sqlite_only(
+    "a second SQLite connection with a zero busy timeout shows the lock is free"
+)
 def test_other_clerks_write_while_the_file_is_read_and_checked(desk: Desk, tmp_path: Path) -> None:
     """The write lock is taken only to write: another clerk's save during reading and
     checking gets the lock at once (a zero busy timeout)."""
