@@ -220,8 +220,8 @@ def _per_row(matcher: Matcher, query: Any) -> ColumnElement[bool]:
     given one. SQLite tests each row already.
     """
     if matcher.sqlite:
-        return query.exists()  # type: ignore[no-any-return]
-    return query.offset(0).exists()  # type: ignore[no-any-return]
+        return query.exists()
+    return query.offset(0).exists()
 
 
 def _search_sets(matcher: Matcher, text: str) -> ColumnElement[bool]:

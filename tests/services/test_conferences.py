@@ -516,7 +516,7 @@ def test_a_two_letter_search_reads_indexes_on_postgresql(
         connection.exec_driver_sql("SET enable_seqscan = off")
         for statement, params in statements:
             if " child" in statement or " family" in statement:
-                rows = connection.exec_driver_sql("EXPLAIN " + statement, params)  # type: ignore[arg-type]
+                rows = connection.exec_driver_sql("EXPLAIN " + statement, params)
                 plans.append("\n".join(row[0] for row in rows))
     if cap:  # listed by id: the children named are looked up by name
         assert any("ix_child_first_name_folded" in plan for plan in plans)
