@@ -128,6 +128,16 @@ class Child(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("sex IN ('M','F','U')", "ck_child_sex"),
         Index("ix_child_names", "last_name", "first_name"),
+        # A name's start is searched as LIKE 'ro%' on PostgreSQL, which a plain index cannot
+        # answer under a language collation; pattern_ops compare bytes, as LIKE does.
+        *(
+            Index(
+                f"ix_child_{name}",
+                name,
+                postgresql_ops={name: "varchar_pattern_ops"},
+            )
+            for name in ("first_name_folded", "last_name_folded")
+        ),
     )
 
     id: str = _id()
@@ -135,8 +145,8 @@ class Child(SQLModel, table=True):
     family_id: str = _fk("family.id")
     first_name: str = Field(max_length=80)
     last_name: str = Field(max_length=80)
-    first_name_folded: str = Field(default="", max_length=FOLDED_LENGTH, index=True)
-    last_name_folded: str = Field(default="", max_length=FOLDED_LENGTH, index=True)
+    first_name_folded: str = Field(default="", max_length=FOLDED_LENGTH)
+    last_name_folded: str = Field(default="", max_length=FOLDED_LENGTH)
     date_of_birth: date | None = Field(default=None, index=True)
     expected_date_of_birth: date | None = None
     sex: str = Field(default="U", max_length=1)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 import pytest
+from sqlalchemy import event
 
 import siu_tui.services.conferences as conferences
 from siu_tui.db.models import Child, Conference, ConferenceChild, Family, Room
@@ -484,3 +485,41 @@ def test_a_child_is_found_by_a_name_typed_without_its_accent(desk: Desk, people:
         page = list_conferences(desk, ConferenceFilter(search=text), TODAY)
         assert [row.id for row in page.rows] == found, text
         assert {row.child_names for row in page.rows} == {"Zoë", "Zoe"}
+
+
+@pytest.mark.postgresql_only("the plan PostgreSQL chooses for a search")
+@pytest.mark.parametrize("cap", [conferences.SEARCH_PEOPLE_CAP, 0])
+def test_a_two_letter_search_reads_indexes_on_postgresql(
+    desk: Desk, data: Data, monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    """Every statement a keystroke's search runs on PostgreSQL finds its children by index and
+    tests a broad search's matches on each conference as it is read: a child's name by
+    "ro%" reads the pattern_ops index (a plain index cannot answer LIKE outside the C
+    collation), and no statement first builds the ids of every match (a hashed subplan), which
+    at 100,000 conferences took longer than the page. With sequential scans turned off the
+    plan shows a table read whole only where no index could answer."""
+    monkeypatch.setattr(conferences, "SEARCH_PEOPLE_CAP", cap)
+    statements: list[tuple[str, object]] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, params: object, *_: object) -> None:
+        statements.append((statement, params))
+
+    engine = desk.store.engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        page = list_conferences(desk, ConferenceFilter(search="ro"), TODAY)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert {row.family for row in page.rows} >= {"Roberts"}
+    plans = []
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SET enable_seqscan = off")
+        for statement, params in statements:
+            if " child" in statement or " family" in statement:
+                rows = connection.exec_driver_sql("EXPLAIN " + statement, params)
+                plans.append("\n".join(row[0] for row in rows))
+    if cap:  # listed by id: the children named are looked up by name
+        assert any("ix_child_first_name_folded" in plan for plan in plans)
+    for plan in plans:
+        assert "Seq Scan on child" not in plan, plan
+        assert "hashed SubPlan" not in plan, plan
