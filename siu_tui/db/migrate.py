@@ -34,7 +34,7 @@ NO_PG_DUMP = (
     "database are its administrator's (see the README's office set-up)."
 )
 
-HEAD_REVISION = "0009_moves"
+HEAD_REVISION = "0010_import"
 """The newest migration; tests check it matches the scripts in migrations/versions."""
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
