@@ -7,6 +7,11 @@ reports the import's peak memory (the subprocess's maximum resident set), its du
 longest wait of a save, and how many saves gave up (``DatabaseBusy``).
 
     python bench/bench_import_busy.py 650000      # about 100 MB of CSV
+
+Measured on the shared 2-core machine (650,000 rows, 101.8 MB; other work running): with the
+file written in one transaction, peak 1,521 MB, the longest save waited 15.9 s and 13 of 891
+saves gave up; written 5,000 rows per transaction, peak 919 MB (about a third of it the
+database file's memory-mapped pages), the longest save waited 2.6 s and none gave up.
 """
 
 from __future__ import annotations

@@ -177,7 +177,7 @@ def test_an_import_still_running_elsewhere_is_left_alone(desk: Desk, tmp_path: P
 
 def test_a_killed_siu_import_is_undone_by_the_next_one(desk: Desk, tmp_path: Path) -> None:
     """A real ``siu import`` killed (SIGKILL) while writing its chunks."""
-    path, refs = history_file(tmp_path, 40_000)
+    path, refs = history_file(tmp_path, 15_000)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SIU_USER": "clerk"}
     command = [sys.executable, "-m", "siu_tui.cli", "import", str(path), "--db", desk.store.url]
     child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
