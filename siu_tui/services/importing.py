@@ -1,11 +1,12 @@
 """Taking in a council's conference history from a CSV extract (`siu import FILE.csv`).
 
-The whole file is one transaction: every row goes in, or none does. The file is read and
-checked first (``domain.importing``), then what the database already holds is loaded in a
-few bulk queries inside the write transaction, the history is checked against it, and only
-a file with no problem at all is written, with bulk inserts (a hundred thousand rows in
-seconds). A conference whose reference is already on record is skipped, so importing the
-same file twice adds nothing. Imported history is history: no chair or clerk, no minutes,
+Every row goes in, or none does. The file is read and checked first (``domain.importing``),
+then against what the database already holds (loaded in a few bulk queries, outside any
+write transaction), and only a file with no problem at all is written, with bulk inserts a
+few thousand rows per transaction, so other clerks keep saving during a long import; the
+import's batch (``services.import_batches``) makes a failed or killed one undone whole. A
+conference whose reference is already on record is skipped, so importing the same file
+twice adds nothing. Imported history is history: no chair or clerk, no minutes,
 invitations, advocacy referrals or e-mails are made for it.
 """
 
