@@ -700,10 +700,14 @@ def import_cmd(ctx: click.Context, file: str, db_path: str | None) -> None:
     """
     from siu_tui.domain.text import visible
     from siu_tui.services.errors import ImportRefused
+    from siu_tui.services.import_batches import undo_abandoned
     from siu_tui.services.importing import import_history
 
     desk = _open_desk(ctx, db_path, create=True)
     try:
+        # An import killed part-way is undone first, and said so, whatever this one does.
+        for line in undo_abandoned(desk.store, desk.actor):
+            click.echo(line, err=True)
         with _progress() as progress:
             task = progress.add_task("Reading", total=None)
 

@@ -487,7 +487,8 @@ class _Writer:
         plan = self._plans.get(table.name)
         if plan is not None:
             return plan
-        keys = [column.key for column in table.columns]
+        # Nothing here comes from an import: its batch column is left empty.
+        keys = [column.key for column in table.columns if column.key != "import_batch_id"]
         compiled = table.insert().compile(dialect=self.dialect, column_keys=keys)
         order = tuple(compiled.positiontup or ()) if compiled.positional else tuple(keys)
         processors = []

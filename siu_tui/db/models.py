@@ -119,6 +119,8 @@ class Family(SQLModel, table=True):
     social_worker_email: str | None = Field(default=None, max_length=254)
     team_manager: str | None = Field(default=None, max_length=120)
     team_manager_email: str | None = Field(default=None, max_length=254)
+    import_batch_id: str | None = Field(default=None, max_length=32, index=True)
+    """The import that added it (``ImportBatch``); None when made in the app."""
 
 
 class Child(SQLModel, table=True):
@@ -151,6 +153,8 @@ class Child(SQLModel, table=True):
     expected_date_of_birth: date | None = None
     sex: str = Field(default="U", max_length=1)
     ethnicity: str | None = Field(default=None, max_length=4)
+    import_batch_id: str | None = Field(default=None, max_length=32, index=True)
+    """The import that added it (``ImportBatch``); None when made in the app."""
 
 
 class Conference(SQLModel, table=True):
@@ -208,6 +212,8 @@ class Conference(SQLModel, table=True):
     inquorate_note: str | None = None
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
+    import_batch_id: str | None = Field(default=None, max_length=32, index=True)
+    """The import that added it (``ImportBatch``); None when made in the app."""
 
 
 # The quarter-end figures read each child's ethnicity and date of birth from this alone.
@@ -555,6 +561,25 @@ class AuditEvent(SQLModel, table=True):
     conference_id: str | None = Field(default=None, max_length=32, index=True)
     before: str | None = None
     after: str | None = None
+
+
+class ImportBatch(SQLModel, table=True):
+    """One ``siu import`` that writes in chunks: "writing" until its last chunk commits with
+    the audit event ("done"), or "undone" once everything it added is deleted again.
+
+    ``host``, ``pid`` and ``touched_at`` (real time, refreshed by every chunk) tell an import
+    still running from one whose process died, whose rows the next import undoes.
+    """
+
+    __tablename__ = "import_batch"
+
+    id: str = _id()
+    state: str = Field(max_length=16, index=True)
+    actor: str = Field(max_length=120)
+    host: str = Field(max_length=255)
+    pid: int
+    started_at: datetime
+    touched_at: datetime
 
 
 class Setting(SQLModel, table=True):

@@ -3,6 +3,8 @@
 The links between records are checked with plain SQL (for every foreign key, the rows whose
 key points at nothing), so the same check runs on a SQLite file and on the office's
 PostgreSQL database; SQLite's file integrity and journal mode are checked on SQLite alone.
+An import left unfinished by a process that died is undone here too (``import_batches``), so
+its half-written history never counts in a report.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from siu_tui.db.engine import Store
 from siu_tui.db.migrate import HEAD_REVISION, current_revision
+from siu_tui.services.import_batches import undo_abandoned
 
 
 @dataclass
@@ -75,6 +78,9 @@ def check_database(url: str) -> CheckReport:
             if sqlite:
                 mode = conn.execute(text("PRAGMA journal_mode")).scalar()
                 report.add(mode == "wal", f"journal mode {mode}")
+        if revision == HEAD_REVISION:
+            for line in undo_abandoned(store, "siu db check"):
+                report.add(True, line)
         if revision is not None:
             with store.read() as session:
                 for table in ("conference", "child", "family", "audit_event"):

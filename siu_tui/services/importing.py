@@ -1,21 +1,23 @@
 """Taking in a council's conference history from a CSV extract (`siu import FILE.csv`).
 
-The whole file is one transaction: every row goes in, or none does. The file is read and
-checked first (``domain.importing``), then what the database already holds is loaded in a
-few bulk queries inside the write transaction, the history is checked against it, and only
-a file with no problem at all is written, with bulk inserts (a hundred thousand rows in
-seconds). A conference whose reference is already on record is skipped, so importing the
-same file twice adds nothing. Imported history is history: no chair or clerk, no minutes,
+Every row goes in, or none does. The file is read and checked first (``domain.importing``),
+then against what the database already holds (loaded in a few bulk queries, outside any
+write transaction), and only a file with no problem at all is written, with bulk inserts a
+few thousand rows per transaction, so other clerks keep saving during a long import; the
+import's batch (``services.import_batches``) makes a failed or killed one undone whole. A
+conference whose reference is already on record is skipped, so importing the same file
+twice adds nothing. Imported history is history: no chair or clerk, no minutes,
 invitations, advocacy referrals or e-mails are made for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -56,16 +58,20 @@ from siu_tui.domain.importing import (
     parse_row,
     review_trigger,
 )
-from siu_tui.domain.settings import Rules
 from siu_tui.domain.timescales import birth_since, conference_deadline, is_late
+from siu_tui.errors import WriteConflict
+from siu_tui.services import import_batches
 from siu_tui.services.context import Desk
-from siu_tui.services.errors import ImportRefused, WriteConflict
+from siu_tui.services.errors import ImportRefused
 
 ProgressFn = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: the stage is "Reading", "Checking" or "Writing"."""
 
 CHUNK = 500
 """References per IN (...) query: well inside every database's parameter limit."""
+CHUNK_ROWS = 5_000
+"""File rows (children at conferences, plans, plan periods) per write transaction: each
+holds the write lock for well under a second, so another clerk's save barely waits."""
 PROGRESS_EVERY = 2_000
 START_TIME = time(10, 0)
 """Extracts carry no time of day; conferences are shown at the usual 10:00."""
@@ -87,12 +93,17 @@ class ImportResult:
     children: int
     children_updated: int
     plans: int
+    undone: tuple[str, ...] = field(default=(), compare=False)
+    """One line for each import left unfinished by a process that died, undone first."""
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        counts = asdict(self)
+        del counts["undone"]
+        return counts
 
     def lines(self) -> list[str]:
         return [
+            *self.undone,
             f"Read {self.rows:,} row(s).",
             f"Conferences added: {self.conferences:,}",
             f"Conferences already imported (skipped): {self.skipped:,}",
@@ -298,28 +309,32 @@ def _load_on_record(conn: Connection, rows: Sequence[ImportRow]) -> _OnRecord:
 
 
 def import_history(
-    desk: Desk, source: str | Path | TextIO, progress: ProgressFn | None = None
+    desk: Desk,
+    source: str | Path | TextIO,
+    progress: ProgressFn | None = None,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> ImportResult:
-    """Import a history file in one transaction, or refuse it whole.
+    """Import a history file whole, or refuse it whole.
 
     Raises ImportRefused listing the problems (``line N: column: message``; the first
     hundred, and how many more) with nothing written. Conferences already on record (by
     reference) are skipped and counted.
 
-    The file is read and checked, against what is on record, before the write transaction
-    begins, so other clerks save as usual meanwhile; the transaction checks again that
-    nothing the file depends on changed in between, then writes. Should the
-    database refuse a row part-way through the write (a constraint, a full disk), the
-    transaction is rolled back whole and the refusal is one sentence, never the rows' values
-    (the driver's message repeats them).
+    The file is read and checked, against what is on record, before anything is written, so
+    other clerks save as usual meanwhile. It is then written about ``chunk_rows`` rows per
+    transaction, so another clerk's save waits for one chunk at most (see
+    ``services.import_batches``). Should the database refuse a row part-way through (a
+    constraint, a full disk), everything the import wrote is deleted again and the refusal
+    is one sentence, never the rows' values (the driver's message repeats them).
     """
     try:
-        return _import_history(desk, source, progress)
+        return _import_history(desk, source, progress, chunk_rows)
     except (DBAPIError, WriteConflict) as exc:
-        # The store turns a refused constraint into WriteConflict; the kind named is the
-        # same on SQLite and PostgreSQL (IntegrityError, OperationalError, ...).
-        failure = exc.__cause__ if isinstance(exc, WriteConflict) and exc.__cause__ else exc
-        kind = type(failure).__name__
+        # The DB-API's kind of error (IntegrityError, OperationalError), the same on every
+        # database; the driver's own message is left out, as it repeats the rows' values.
+        error = exc.__cause__ if isinstance(exc, WriteConflict) else exc
+        kind = type(error or exc).__name__
         raise ImportRefused(
             [f"the database refused the import part-way through writing it ({kind})"],
             whole_file=True,
@@ -327,8 +342,9 @@ def import_history(
 
 
 def _import_history(
-    desk: Desk, source: str | Path | TextIO, progress: ProgressFn | None
+    desk: Desk, source: str | Path | TextIO, progress: ProgressFn | None, chunk_rows: int
 ) -> ImportResult:
+    undone = import_batches.undo_abandoned(desk.store, desk.actor)
     today = clock.today()
     rows, problems, count = read_rows(source, today, progress)
     # A child with a row that disagrees with its conference is left out of the history
@@ -346,17 +362,22 @@ def _import_history(
     history = _check(rows, on_record, doubtful, problems)
     if progress is not None:
         progress("Checking", count, count)
-    with desk.store.write() as session:
-        conn = session.connection()
-        now_on_record = _load_on_record(conn, rows)
-        if now_on_record != on_record:  # another clerk added to these families meanwhile
-            on_record = now_on_record
-            history = _check(rows, on_record, doubtful, Problems())
-        fresh = [r for r in rows if r.conference_ref not in on_record.conferences]
-        writer = _Import(conn, desk.rules, on_record, history.previous, progress, count)
+    # Another clerk may book a conference with one of the file's references, or a family
+    # or child it adds, while the chunks are written: the database's unique constraints
+    # then refuse a chunk, and the whole import is undone.
+    fresh = [r for r in rows if r.conference_ref not in on_record.conferences]
+    del rows
+    batch_id = import_batches.begin(desk.store, desk.actor)
+    writer = _Import(desk, batch_id, on_record, history.previous, progress, count, chunk_rows)
+    try:
         result = writer.write(fresh, history.plan_changes, count)
-        _audit(conn, desk.actor, result)
-        return result
+    except BaseException:
+        # Everything of the batch goes, in one transaction. Should that fail too (the
+        # database is gone), the batch stays "writing" and the next import undoes it.
+        with contextlib.suppress(Exception):
+            import_batches.undo(desk.store, batch_id, desk.actor)
+        raise
+    return replace(result, undone=tuple(undone))
 
 
 def _check(
@@ -375,7 +396,7 @@ def _check(
     return history
 
 
-def _audit(conn: Connection, actor: str, result: ImportResult) -> None:
+def _audit(conn: Connection, actor: str, batch_id: str, result: ImportResult) -> None:
     """One event for the whole import, with the counts (never names: the file has them)."""
     conn.execute(
         _table(AuditEvent).insert(),
@@ -386,7 +407,7 @@ def _audit(conn: Connection, actor: str, result: ImportResult) -> None:
                 "actor": actor,
                 "action": "import",
                 "record_type": "import",
-                "record_id": new_id(),
+                "record_id": batch_id,
                 "conference_id": None,
                 "before": None,
                 "after": json.dumps(result.as_dict(), sort_keys=True),
@@ -395,37 +416,82 @@ def _audit(conn: Connection, actor: str, result: ImportResult) -> None:
     )
 
 
+WRITE_ORDER: tuple[Any, ...] = (
+    Family,
+    Child,
+    Conference,
+    ConferenceChild,
+    SocialWorkerReport,
+    StandDown,
+    ChildProtectionPlan,
+    PlanPeriod,
+)
+"""The tables a chunk writes, parents before the rows that point at them."""
+
+
 class _Import:
-    """Turns checked rows into table rows and writes them in bulk."""
+    """Turns checked rows into table rows and writes them a chunk at a time.
+
+    Only one chunk's table rows are held at once. What the import adds is written in chunks
+    (tagged with the batch); what it changes in records already there (a child's details, a
+    plan on record continued or ended) is written by the last, short transaction with the
+    audit event, so an import undone has changed nothing.
+    """
 
     def __init__(
         self,
-        conn: Connection,
-        rules: Rules,
+        desk: Desk,
+        batch_id: str,
         on_record: _OnRecord,
         previous: dict[int, PreviousHeld],
         progress: ProgressFn | None,
         total: int,
+        chunk_rows: int,
     ) -> None:
-        self.conn = conn
-        self.rules = rules
+        self.desk = desk
+        self.rules = desk.rules
+        self.batch_id = batch_id
         self.on_record = on_record
         self.previous = previous
         self.progress = progress
         self.total = total
+        self.chunk_rows = max(chunk_rows, 1)
         self.written = 0
         self.now = clock.now()
         self._deadlines: dict[tuple[str, date, str | None, date | None], date] = {}
+        self._pending: dict[Any, list[dict[str, Any]]] = {model: [] for model in WRITE_ORDER}
+        self._pending_rows = 0
+        self._pending_links = 0
 
-    def insert(self, model: Any, rows: list[dict[str, Any]], *, counts: bool = False) -> None:
-        for start in range(0, len(rows), 5_000):
-            chunk = rows[start : start + 5_000]
-            table = _table(model)
-            self.conn.execute(table.insert(), [with_folded_names(table.name, r) for r in chunk])
-            if counts:
-                self.written += len(chunk)
-                if self.progress is not None:
-                    self.progress("Writing", self.written, self.total)
+    # --- Chunks -------------------------------------------------------------------------------
+
+    def add(self, model: Any, row: dict[str, Any], weight: int = 0) -> None:
+        self._pending[model].append(row)
+        self._pending_rows += weight
+
+    def full(self) -> bool:
+        return self._pending_rows >= self.chunk_rows
+
+    def flush(self) -> None:
+        """Write what is pending in one short transaction."""
+        if not any(self._pending.values()):
+            return
+        with self.desk.store.write() as session:
+            conn = session.connection()
+            import_batches.touch(conn, self.batch_id)
+            for model in WRITE_ORDER:
+                rows = self._pending[model]
+                for start in range(0, len(rows), 5_000):
+                    table = _table(model)
+                    conn.execute(
+                        table.insert(),
+                        [with_folded_names(table.name, r) for r in rows[start : start + 5_000]],
+                    )
+        self.written += self._pending_links
+        self._pending = {model: [] for model in WRITE_ORDER}
+        self._pending_rows = self._pending_links = 0
+        if self.progress is not None:
+            self.progress("Writing", self.written, self.total)
 
     def deadline(
         self, ctype: str, trigger: date, previous: str | None = None, birth: date | None = None
@@ -438,178 +504,227 @@ class _Import:
             )
         return found
 
+    # --- The import ---------------------------------------------------------------------------
+
     def write(
         self, rows: list[ImportRow], plan_changes: Iterable[PlanChange], count: int
     ) -> ImportResult:
         on_record = self.on_record
         latest = latest_rows(rows)
         families = dict(on_record.families)
-        new_families: list[dict[str, Any]] = []
-        for row in rows:
-            if row.family_ref not in families:
-                families[row.family_ref] = new_id()
-                new_families.append(
-                    {
-                        "id": families[row.family_ref],
-                        "reference": row.family_ref,
-                        "name": row.last_name,
-                        "locality_team": None,
-                        "social_worker": None,
-                        "social_worker_email": None,
-                        "team_manager": None,
-                        "team_manager_email": None,
-                    }
-                )
-        child_ids, new_children, changed = self._children(latest, families)
+        child_ids, changed = self._children_on_record(latest, families)
+        new_families = new_children = 0
 
         by_conference: dict[str, list[ImportRow]] = {}
         for row in rows:
             by_conference.setdefault(row.conference_ref, []).append(row)
         conference_ids: dict[str, str] = {}
-        conferences: list[dict[str, Any]] = []
-        links: list[dict[str, Any]] = []
-        reports: list[dict[str, Any]] = []
-        stand_downs: list[dict[str, Any]] = []
         for ref, members in by_conference.items():
             lead = members[0]
-            conference_id = conference_ids[ref] = new_id()
-            trigger, deadline = self._timescale(lead, members, latest)
-            late = is_late(lead.conference_date, deadline)
-            conferences.append(
-                {
-                    "id": conference_id,
-                    "reference": ref,
-                    "type": lead.conference_type.value,
-                    "family_id": families[lead.family_ref],
-                    "date": lead.conference_date,
-                    "start_time": START_TIME,
-                    "duration_minutes": 90,
-                    "venue": None,
-                    "room_id": None,
-                    "chair_id": None,
-                    "clerk_id": None,
-                    "status": lead.status.value,
-                    "trigger_date": trigger,
-                    "deadline": deadline,
-                    "rebooks_id": None,
-                    "late_reason": lead.late_reason.value if late and lead.late_reason else None,
-                    "late_note": None,
-                    "cancel_reason": None,
-                    "quorate": None,
-                    "inquorate_decision": None,
-                    "inquorate_note": None,
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
-            )
+            if lead.family_ref not in families:
+                families[lead.family_ref] = new_id()
+                new_families += 1
+                self.add(Family, self._family(lead, families[lead.family_ref]))
             for row in members:
-                cats = row.categories
-                links.append(
-                    {
-                        "id": new_id(),
-                        "conference_id": conference_id,
-                        "child_id": child_ids[row.child_ref],
-                        "decision": row.decision.value if row.decision else None,
-                        "neglect": "neglect" in cats,
-                        "physical": "physical" in cats,
-                        "emotional": "emotional" in cats,
-                        "sexual": "sexual" in cats,
-                        "participation": None,
-                    }
+                if row.child_ref not in child_ids:
+                    child_ids[row.child_ref] = new_id()
+                    new_children += 1
+                    newest = latest[row.child_ref]
+                    if newest.family_ref not in families:
+                        families[newest.family_ref] = new_id()
+                        new_families += 1
+                        self.add(Family, self._family(newest, families[newest.family_ref]))
+                    self.add(
+                        Child,
+                        {
+                            "id": child_ids[row.child_ref],
+                            "case_reference": row.child_ref,
+                            **self._details(newest, families),
+                            "import_batch_id": self.batch_id,
+                        },
+                    )
+            conference_ids[ref] = new_id()
+            self._conference(conference_ids[ref], lead, members, latest, families, child_ids)
+            if self.full():
+                self.flush()
+        del by_conference
+
+        final = self._plans(plan_changes, child_ids, conference_ids, latest)
+        self.flush()
+        result = ImportResult(
+            rows=count,
+            conferences=len(conference_ids),
+            skipped=len(on_record.conferences),
+            families=new_families,
+            children=new_children,
+            children_updated=len(changed),
+            plans=final.plans,
+        )
+        self._finish(changed, final, result)
+        return result
+
+    def _finish(
+        self, changed: list[dict[str, Any]], final: _PlanRows, result: ImportResult
+    ) -> None:
+        """The last transaction: what the import changes in records already there, the batch
+        marked done and the audit event, together."""
+        with self.desk.store.write() as session:
+            conn = session.connection()
+            import_batches.touch(conn, self.batch_id, import_batches.DONE)
+            if changed:
+                child = _table(Child)
+                conn.execute(
+                    update(child)
+                    .where(child.c.id == bindparam("_id"))
+                    .values({k: bindparam(k) for k in _CHILD_DETAILS}),
+                    [with_folded_names("child", row) for row in changed],
                 )
-            reports.append(
+            plan = _table(ChildProtectionPlan)
+            for values in final.updates.values():
+                plan_id = values.pop("_id")
+                conn.execute(update(plan).where(plan.c.id == plan_id).values(**values))
+            # The open periods of plans on record end first, so the new ones stay open.
+            period = _table(PlanPeriod)
+            for plan_id, day in final.closes.items():
+                conn.execute(
+                    update(period)
+                    .where(period.c.plan_id == plan_id, period.c.end_date.is_(None))
+                    .values(end_date=day)
+                )
+            if final.periods:
+                conn.execute(period.insert(), final.periods)
+            # Children on record may have new details for the periods they already had.
+            copy_child_details(conn, [row["_id"] for row in changed])
+            _audit(conn, self.desk.actor, self.batch_id, result)
+
+    def _family(self, row: ImportRow, family_id: str) -> dict[str, Any]:
+        return {
+            "id": family_id,
+            "reference": row.family_ref,
+            "name": row.last_name,
+            "locality_team": None,
+            "social_worker": None,
+            "social_worker_email": None,
+            "team_manager": None,
+            "team_manager_email": None,
+            "import_batch_id": self.batch_id,
+        }
+
+    @staticmethod
+    def _details(row: ImportRow, families: dict[str, str]) -> dict[str, Any]:
+        return {
+            "family_id": families[row.family_ref],
+            "first_name": row.first_name,
+            "last_name": row.last_name,
+            "date_of_birth": row.date_of_birth,
+            "expected_date_of_birth": row.expected_date_of_birth,
+            "sex": row.sex,
+            "ethnicity": row.ethnicity,
+        }
+
+    def _children_on_record(
+        self, latest: dict[str, ImportRow], families: dict[str, str]
+    ) -> tuple[dict[str, str], list[dict[str, Any]]]:
+        """Ids of the children on record, and the changes to them: each child's details as
+        their latest row gives them. A child on record whose latest row names a new family
+        gets that family in the first chunk."""
+        ids: dict[str, str] = {}
+        changed: list[dict[str, Any]] = []
+        for ref, row in latest.items():
+            known = self.on_record.children.get(ref)
+            if known is None:
+                continue
+            if row.family_ref not in families:
+                families[row.family_ref] = new_id()
+                self.add(Family, self._family(row, families[row.family_ref]))
+            ids[ref] = known["id"]
+            details = self._details(row, families)
+            if any(known[k] != v for k, v in details.items()):
+                changed.append({"_id": known["id"], **details})
+        return ids, changed
+
+    def _conference(
+        self,
+        conference_id: str,
+        lead: ImportRow,
+        members: list[ImportRow],
+        latest: dict[str, ImportRow],
+        families: dict[str, str],
+        child_ids: dict[str, str],
+    ) -> None:
+        trigger, deadline = self._timescale(lead, members, latest)
+        late = is_late(lead.conference_date, deadline)
+        self.add(
+            Conference,
+            {
+                "id": conference_id,
+                "reference": lead.conference_ref,
+                "type": lead.conference_type.value,
+                "family_id": families[lead.family_ref],
+                "date": lead.conference_date,
+                "start_time": START_TIME,
+                "duration_minutes": 90,
+                "venue": None,
+                "room_id": None,
+                "chair_id": None,
+                "clerk_id": None,
+                "status": lead.status.value,
+                "trigger_date": trigger,
+                "deadline": deadline,
+                "rebooks_id": None,
+                "late_reason": lead.late_reason.value if late and lead.late_reason else None,
+                "late_note": None,
+                "cancel_reason": None,
+                "quorate": None,
+                "inquorate_decision": None,
+                "inquorate_note": None,
+                "created_at": self.now,
+                "updated_at": self.now,
+                "import_batch_id": self.batch_id,
+            },
+        )
+        for row in members:
+            cats = row.categories
+            self.add(
+                ConferenceChild,
                 {
                     "id": new_id(),
                     "conference_id": conference_id,
-                    "to_parents_at": lead.report_to_parents,
-                    "to_chair_at": lead.report_to_chair,
-                }
+                    "child_id": child_ids[row.child_ref],
+                    "decision": row.decision.value if row.decision else None,
+                    "neglect": "neglect" in cats,
+                    "physical": "physical" in cats,
+                    "emotional": "emotional" in cats,
+                    "sexual": "sexual" in cats,
+                    "participation": None,
+                },
+                weight=1,
             )
-            if lead.stood_down_reason is not None:
-                stand_downs.append(
-                    {
-                        "id": new_id(),
-                        "conference_id": conference_id,
-                        "reason": lead.stood_down_reason.value,
-                        "decided_by": DecidedBy.MANAGER.value,
-                        "decided_at": datetime.combine(
-                            lead.conference_date, clock.PINNED_TIME, tzinfo=UTC
-                        ),
-                        "note": IMPORT_NOTE,
-                        "rebooked_conference_id": None,
-                    }
-                )
-        plan_rows = self._plans(plan_changes, child_ids, conference_ids)
-        plans, plan_updates = plan_rows.plans, plan_rows.updates
-
-        self.insert(Family, new_families)
-        self.insert(Child, new_children)
-        if changed:
-            child = _table(Child)
-            self.conn.execute(
-                update(child)
-                .where(child.c.id == bindparam("_id"))
-                .values({k: bindparam(k) for k in _CHILD_DETAILS}),
-                [with_folded_names("child", row) for row in changed],
-            )
-        self.insert(Conference, conferences)
-        self.insert(ConferenceChild, links, counts=True)
-        self.insert(SocialWorkerReport, reports)
-        self.insert(StandDown, stand_downs)
-        self.insert(ChildProtectionPlan, plans)
-        if plan_updates:
-            plan = _table(ChildProtectionPlan)
-            for values in plan_updates.values():
-                plan_id = values.pop("_id")
-                self.conn.execute(update(plan).where(plan.c.id == plan_id).values(**values))
-        # The open periods of plans on record end first, so the new ones stay open.
-        period = _table(PlanPeriod)
-        for plan_id, day in plan_rows.closes.items():
-            self.conn.execute(
-                update(period)
-                .where(period.c.plan_id == plan_id, period.c.end_date.is_(None))
-                .values(end_date=day)
-            )
-        self.insert(PlanPeriod, plan_rows.periods)
-        # Children on record may have new details, and new periods have none yet.
-        copy_child_details(self.conn, child_ids.values())
-        return ImportResult(
-            rows=count,
-            conferences=len(conferences),
-            skipped=len(on_record.conferences),
-            families=len(new_families),
-            children=len(new_children),
-            children_updated=len(changed),
-            plans=len(plans),
+        self._pending_links += len(members)
+        self.add(
+            SocialWorkerReport,
+            {
+                "id": new_id(),
+                "conference_id": conference_id,
+                "to_parents_at": lead.report_to_parents,
+                "to_chair_at": lead.report_to_chair,
+            },
         )
-
-    def _children(
-        self, latest: dict[str, ImportRow], families: dict[str, str]
-    ) -> tuple[dict[str, str], list[dict[str, Any]], list[dict[str, Any]]]:
-        """Ids for every child, new children's rows, and changes to children on record: each
-        child's details as their latest row gives them."""
-        ids: dict[str, str] = {}
-        new: list[dict[str, Any]] = []
-        changed: list[dict[str, Any]] = []
-        for ref, row in latest.items():
-            details = {
-                "family_id": families[row.family_ref],
-                "first_name": row.first_name,
-                "last_name": row.last_name,
-                "date_of_birth": row.date_of_birth,
-                "expected_date_of_birth": row.expected_date_of_birth,
-                "sex": row.sex,
-                "ethnicity": row.ethnicity,
-            }
-            known = self.on_record.children.get(ref)
-            if known is None:
-                ids[ref] = new_id()
-                new.append({"id": ids[ref], "case_reference": ref, **details})
-                continue
-            ids[ref] = known["id"]
-            if any(known[k] != v for k, v in details.items()):
-                changed.append({"_id": known["id"], **details})
-        return ids, new, changed
+        if lead.stood_down_reason is not None:
+            self.add(
+                StandDown,
+                {
+                    "id": new_id(),
+                    "conference_id": conference_id,
+                    "reason": lead.stood_down_reason.value,
+                    "decided_by": DecidedBy.MANAGER.value,
+                    "decided_at": datetime.combine(
+                        lead.conference_date, clock.PINNED_TIME, tzinfo=UTC
+                    ),
+                    "note": IMPORT_NOTE,
+                    "rebooked_conference_id": None,
+                },
+            )
 
     def _timescale(
         self, lead: ImportRow, members: list[ImportRow], latest: dict[str, ImportRow]
@@ -630,45 +745,68 @@ class _Import:
         changes: Iterable[PlanChange],
         child_ids: dict[str, str],
         conference_ids: dict[str, str],
+        latest: dict[str, ImportRow],
     ) -> _PlanRows:
-        """New plans' rows, changes to plans on record, and the plans' periods (see
-        ``PlanPeriod``), from the history in date order. Categories are stored ";"-joined in
-        the standard order, as recording a conference held stores them."""
-        plans: list[dict[str, Any]] = []
-        open_plans: dict[str, dict[str, Any]] = {}
-        updates: dict[str, dict[str, Any]] = {}
-        periods: list[dict[str, Any]] = []
-        open_periods: dict[str, dict[str, Any]] = {}
-        closes: dict[str, date] = {}
-        """plan on record -> the day its open period (in the database) ends"""
+        """New plans and their periods (see ``PlanPeriod``), written in chunks a child at a
+        time; changes to plans on record, and their new periods, kept for the last
+        transaction. Categories are stored ";"-joined in the standard order, as recording a
+        conference held stores them. The periods carry the child's details as the import
+        leaves them (``db.periods``)."""
+        by_child: dict[str, list[PlanChange]] = {}
+        for change in changes:  # in date order
+            by_child.setdefault(change.child_ref, []).append(change)
+        final = _PlanRows()
+        for ref, steps in by_child.items():
+            self._child_plans(ref, steps, child_ids[ref], conference_ids, latest[ref], final)
+            if self.full():
+                self.flush()
+        return final
 
-        def close(ref: str, plan_id: str, day: date) -> None:
-            period = open_periods.pop(ref, None)
-            if period is not None:
-                period["end_date"] = day
+    def _child_plans(
+        self,
+        ref: str,
+        steps: list[PlanChange],
+        child_id: str,
+        conference_ids: dict[str, str],
+        details: ImportRow,
+        final: _PlanRows,
+    ) -> None:
+        open_plan: dict[str, Any] | None = None
+        open_period: dict[str, Any] | None = None
+        on_record_plan = self.on_record.open_plans.get(ref)
+
+        def close(plan_id: str, day: date) -> None:
+            nonlocal open_period
+            if open_period is not None:
+                open_period["end_date"] = day
+                open_period = None
             else:
-                closes.setdefault(plan_id, day)
+                final.closes.setdefault(plan_id, day)
 
-        def begin(ref: str, plan_id: str, day: date, categories: tuple[str, ...]) -> None:
-            period = {
+        def begin(plan_id: str, day: date, categories: tuple[str, ...]) -> None:
+            nonlocal open_period
+            open_period = {
                 "id": new_id(),
                 "plan_id": plan_id,
-                "child_id": child_ids[ref],
+                "child_id": child_id,
                 "start_date": day,
                 "end_date": None,
                 **{c: c in categories for c in ("neglect", "physical", "emotional", "sexual")},
+                "child_date_of_birth": details.date_of_birth,
+                "child_ethnicity": details.ethnicity,
             }
-            periods.append(period)
-            open_periods[ref] = period
+            if plan_id == on_record_plan:
+                final.periods.append(open_period)
+            else:
+                self.add(PlanPeriod, open_period, weight=1)
 
-        for change in changes:
-            ref = change.child_ref
+        for change in steps:
             joined = ";".join(change.categories)
             conference_id = conference_ids[change.conference_ref]
             if change.kind == "start":
-                plan = {
+                open_plan = {
                     "id": new_id(),
-                    "child_id": child_ids[ref],
+                    "child_id": child_id,
                     "start_conference_id": conference_id,
                     "start_date": change.date,
                     "end_conference_id": None,
@@ -676,34 +814,39 @@ class _Import:
                     "initial_categories": joined,
                     "latest_categories": joined,
                 }
-                plans.append(plan)
-                open_plans[ref] = plan
-                begin(ref, plan["id"], change.date, change.categories)
+                self.add(ChildProtectionPlan, open_plan, weight=1)
+                final.plans += 1
+                begin(open_plan["id"], change.date, change.categories)
                 continue
             if change.on_record:
-                plan_id = self.on_record.open_plans[ref]
-                target = updates.setdefault(plan_id, {"_id": plan_id})
+                assert on_record_plan is not None
+                plan_id = on_record_plan
+                target = final.updates.setdefault(plan_id, {"_id": plan_id})
             else:
-                target = open_plans[ref]
+                assert open_plan is not None
+                target = open_plan
                 plan_id = target["id"]
             if change.kind == "continue":
                 target["latest_categories"] = joined
-                close(ref, plan_id, change.date)
-                begin(ref, plan_id, change.date, change.categories)
+                close(plan_id, change.date)
+                begin(plan_id, change.date, change.categories)
             elif change.kind == "end":
                 target["end_date"] = change.date
                 target["end_conference_id"] = conference_id
-                close(ref, plan_id, change.date)
-                open_plans.pop(ref, None)
-        return _PlanRows(plans, updates, periods, closes)
+                close(plan_id, change.date)
+                open_plan = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _PlanRows:
-    plans: list[dict[str, Any]]
-    updates: dict[str, dict[str, Any]]
-    periods: list[dict[str, Any]]
-    closes: dict[str, date]
+    """What the last transaction writes about plans, and how many new plans there were."""
+
+    plans: int = 0
+    updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    periods: list[dict[str, Any]] = field(default_factory=list)
+    """New periods of plans on record (after their open period is closed)."""
+    closes: dict[str, date] = field(default_factory=dict)
+    """plan on record -> the day its open period (in the database) ends"""
 
 
 _CHILD_DETAILS = (

@@ -9,7 +9,7 @@ en_GB.UTF-8; so the two folded-name indexes are made again with ``varchar_patter
 compare bytes as LIKE does. SQLite's searches and indexes are unchanged.
 
 Revision ID: 0011_search
-Revises: 0009_moves
+Revises: 0010_import
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0011_search"
-down_revision = "0009_moves"
+down_revision = "0010_import"
 branch_labels = None
 depends_on = None
 
