@@ -295,7 +295,7 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
     def action_held(self) -> None:
         if record := self._booked():
             if too_soon := not_yet_held(record.date, today()):
-                self.notify(f"{too_soon}.", severity="warning", markup=False)
+                self.notify(show(f"{too_soon}."), severity="warning", markup=False)
                 return
             self.app.push_screen(HeldDialog(record), self._held)
 

@@ -52,5 +52,6 @@ def test_outstanding_prints_hostile_names_as_text(
     assert "\x1b" not in out and "\x07" not in out
     lines = [line.split("\t") for line in out.splitlines()]
     assert len(lines) == 2 and all(len(fields) == 8 for fields in lines)
-    assert lines[0][5] == "Smith\u2409[b]\u241b]52;c;SGVsbG8=\u2407"
-    assert lines[0][6] == "Sam\u241bc\u240aWorker"
+    # A tab or line break is written as \t or \n (the TSV's own escape), ESC as a symbol.
+    assert lines[0][5] == "Smith\\t[b]\u241b]52;c;SGVsbG8=\u2407"
+    assert lines[0][6] == "Sam\u241bc\\nWorker"
