@@ -91,6 +91,21 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
     TITLE = "SIU Desk · Conference"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", tooltip="Back to where you came from", id="record-back"),
+        # First, so the footer always has room for them.
+        Binding(
+            "right_square_bracket",
+            "switch_tab(1)",
+            "Next tab",
+            tooltip="Show the next tab (←/→ on the tab strip too); its keys work at once",
+            id="record-next-tab",
+        ),
+        Binding(
+            "left_square_bracket",
+            "switch_tab(-1)",
+            "Prev tab",
+            tooltip="Show the previous tab; its keys work at once",
+            id="record-previous-tab",
+        ),
         Binding(
             "m", "move", "Move", tooltip="Move to another date, time or venue", id="record-move"
         ),
@@ -152,20 +167,6 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
             id="record-advocacy-refer",
         ),
         *MINUTES_BINDINGS,
-        Binding(
-            "right_square_bracket",
-            "switch_tab(1)",
-            "Next tab",
-            tooltip="Show the next tab (←/→ on the tab strip too); its keys work at once",
-            id="record-next-tab",
-        ),
-        Binding(
-            "left_square_bracket",
-            "switch_tab(-1)",
-            "Prev tab",
-            tooltip="Show the previous tab; its keys work at once",
-            id="record-previous-tab",
-        ),
     ]
 
     def __init__(self, conference_id: str, *, tab: str | None = None) -> None:
