@@ -23,7 +23,7 @@ import siu_tui
 from siu_tui.commands import SIUCommands
 from siu_tui.config import current_user, default_database_url
 from siu_tui.errors import DatabaseUnusable, UserFacingError
-from siu_tui.sections import SECTIONS
+from siu_tui.sections import GO_KEY, SECTIONS
 from siu_tui.widgets.text import show
 
 if TYPE_CHECKING:
@@ -80,9 +80,19 @@ class SIUApp(App[None]):
             tooltip="List the keys of this screen and what SIU Desk does",
             id="help",
         ),
+        Binding(
+            GO_KEY,
+            "go_menu",
+            "Go to",
+            tooltip="Go to a section: g then its letter (g h home, g c conferences …)",
+            id="go-to",
+        ),
+        # The letters alone, where they are unambiguous (see check_action); the footer shows
+        # "Go to" instead, and help lists them.
         *[
-            Binding(key, f"go('{mode}')", title, tooltip=about, id=f"go-{mode}")
+            Binding(key, f"section('{mode}')", title, tooltip=about, show=False, id=f"go-{mode}")
             for mode, (key, title, about) in SECTIONS.items()
+            if key != GO_KEY
         ],
         Binding("ctrl+t", "change_theme", "Theme", tooltip="Choose a colour theme", id="theme"),
         Binding("ctrl+q", "quit", "Quit", tooltip="Close SIU Desk", id="quit", priority=True),
@@ -276,15 +286,62 @@ class SIUApp(App[None]):
         self.push_screen(BookingScreen(prefill))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A form is for typing: there the section letters are left to the form (a letter
-        pressed on a drop-down must not leave a half-typed booking)."""
-        return not (action == "go" and getattr(self.screen, "IS_FORM", False))
+        """One key map (see sections.py). A form is for typing: there the section keys are
+        left to the form (a letter pressed on a drop-down must not leave a half-typed
+        booking). A section's letter alone works only where it cannot mean anything else."""
+        if action in ("go_menu", "section") and getattr(self.screen, "IS_FORM", False):
+            return False
+        if action == "section" and parameters:
+            return section_letter_free(self.screen, SECTIONS[str(parameters[0])][0])
+        return True
+
+    def action_go_menu(self) -> None:
+        from siu_tui.screens.goto import GoToScreen
+
+        def chosen(mode: str | None) -> None:
+            if mode:
+                self.action_go(mode)
+
+        self.push_screen(GoToScreen(), chosen)
+
+    def action_section(self, mode: str) -> None:
+        self.action_go(mode)
 
     def action_go(self, mode: str) -> None:
-        """Open a section; its screen keeps its place when the clerk comes back to it."""
+        """Open a section on its own screen: a record opened from it is closed (`c` always
+        shows the Conferences list), but a form being typed is kept, and so is the section's
+        place in its list."""
+        from siu_tui.screens.goto import GoToScreen
         from siu_tui.screens.help import HelpScreen
 
-        if isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, (HelpScreen, GoToScreen)):
             self.pop_screen()
         if mode != self.current_mode:
             self.switch_mode(mode)
+        while (
+            len(self.screen_stack) > 1
+            and not self.screen.is_modal
+            and not getattr(self.screen, "IS_FORM", False)
+        ):
+            self.pop_screen()
+
+
+TEXT_FIELDS = ("Input", "TextArea", "Select", "SelectOverlay", "SelectCurrent")
+"""Widgets a clerk types into (a drop-down searches as letters are typed)."""
+
+
+def section_letter_free(screen: Screen[Any], key: str) -> bool:
+    """Whether a section's letter alone may open it on ``screen``: no text field has the
+    focus, and neither the screen nor any part of it (a record's tabs, all of them: a key
+    means one thing on a screen, whichever tab is shown) has a key of its own on it."""
+    focused = screen.focused
+    if focused is not None and any(
+        kind.__name__ in TEXT_FIELDS
+        for node in focused.ancestors_with_self
+        for kind in type(node).__mro__
+    ):
+        return False
+    for node in screen.walk_children(with_self=True):
+        if key in node._bindings.key_to_bindings:
+            return False
+    return True

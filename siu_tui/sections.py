@@ -1,6 +1,16 @@
-"""The sections of SIU Desk and the keys that open them, from anywhere in the app."""
+"""The sections of SIU Desk and the keys that open them, from anywhere in the app.
+
+One scheme, so that typing never takes a clerk somewhere by accident: `g` then a section's
+letter ("go to", as mail and code tools have it) opens the section from any screen; the
+letter alone is a shortcut only where it is unambiguous: no text field has the focus and the
+screen has no key of its own on that letter (the app checks both, see ``SIUApp.check_action``).
+The palette (Ctrl+P) reaches every section by name.
+"""
 
 from __future__ import annotations
+
+GO_KEY = "g"
+"""The "go to" prefix: `g h` home, `g c` conferences, `g g` challenges …"""
 
 SECTIONS: dict[str, tuple[str, str, str]] = {
     # mode: (key, title, what it is for)

@@ -124,7 +124,7 @@ class AdvocacyScreen(SIUScreen):
             id="advocacy-period",
         ),
         Binding(
-            "g",
+            "o",
             "open_conference",
             "Conference",
             tooltip="Open the highlighted referral's conference",

@@ -917,7 +917,7 @@ class ConfirmDiscard(SIUModal[bool]):
     CSS_PATH = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "keep", "Keep editing", tooltip="Back to the form", id="discard-keep"),
-        Binding("d", "discard", "Discard", tooltip="Close the form, losing it", id="discard-yes"),
+        Binding("d,D", "discard", "Discard", tooltip="Close the form, losing it", id="discard-yes"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -16,13 +16,14 @@ from textual.widgets import DataTable, Static
 
 from siu_tui.commands import focused_bindings
 from siu_tui.screens.base import SIUModal
-from siu_tui.sections import SECTIONS
+from siu_tui.sections import GO_KEY, SECTIONS
 from siu_tui.widgets.text import cell
 
 INTRO = (
     "SIU Desk books and tracks Child Protection Conferences for the Safeguarding & "
-    "Improvement Unit. Move between sections with the keys below; Ctrl+P finds any command "
-    "by name. Dates are typed as DD/MM/YYYY."
+    "Improvement Unit. Go to a section with g then its letter (g h home, g c conferences); "
+    "the letter alone works too where this screen has no key of its own on it and you are "
+    "not typing in a field. Ctrl+P finds any command by name. Dates are typed as DD/MM/YYYY."
 )
 
 
@@ -35,6 +36,11 @@ def describe_key(keys: str) -> str:
         "tab": "Tab",
         "space": "Space",
         "delete": "Delete",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "comma": ",",
+        "full_stop": ".",
+        "slash": "/",
     }
 
     def one(key: str) -> str:
@@ -58,9 +64,11 @@ class HelpScreen(SIUModal[None]):
             id="help-close",
         ),
         # A modal screen hides the app's keys, so the section keys are repeated here.
+        Binding(GO_KEY, "app.go_menu", "Go to", show=False),
         *[
             Binding(key, f"app.go('{mode}')", title, show=False)
             for mode, (key, title, _about) in SECTIONS.items()
+            if key != GO_KEY
         ],
     ]
 
@@ -94,6 +102,12 @@ class HelpScreen(SIUModal[None]):
                     cell(binding.description),
                     cell(binding.tooltip),
                 )
+        from siu_tui.app import section_letter_free
+
+        for key, title, about in SECTIONS.values():
+            alone = key != GO_KEY and section_letter_free(self.beneath, key)
+            keys = f"{GO_KEY} {key}" + (f" / {key}" if alone else "")
+            table.add_row(cell(keys), cell(f"Go to {title}"), cell(about))
         table.add_row(cell("Ctrl+P"), cell("Commands"), cell("Find any command by name"))
         table.add_row(
             cell("Tab / Shift+Tab"), cell("Next / previous"), cell("Move between lists and fields")

@@ -2,7 +2,7 @@
 
 Messages to send (queued, being sent, failed) come first; m sends the queued ones in the
 background with a progress bar, and a failure leaves them queued with the reason. Enter
-shows a message as it will be sent (g there opens its conference); q queues again one that
+shows a message as it will be sent (o there opens its conference); q queues again one that
 failed, was not needed or was interrupted while sending. Pages come from the database,
 newest first.
 """
@@ -378,7 +378,7 @@ class MessageScreen(SIUModal[str | None]):
             id="message-requeue",
         ),
         Binding(
-            "g",
+            "o",
             "open_conference",
             "Conference",
             tooltip="Open the conference this message is about",

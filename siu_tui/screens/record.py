@@ -91,6 +91,21 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
     TITLE = "SIU Desk · Conference"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", tooltip="Back to where you came from", id="record-back"),
+        # First, so the footer always has room for them.
+        Binding(
+            "right_square_bracket",
+            "switch_tab(1)",
+            "Next tab",
+            tooltip="Show the next tab (←/→ on the tab strip too); its keys work at once",
+            id="record-next-tab",
+        ),
+        Binding(
+            "left_square_bracket",
+            "switch_tab(-1)",
+            "Prev tab",
+            tooltip="Show the previous tab; its keys work at once",
+            id="record-previous-tab",
+        ),
         Binding(
             "m", "move", "Move", tooltip="Move to another date, time or venue", id="record-move"
         ),
@@ -213,8 +228,51 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
     def action_close(self) -> None:
         self.dismiss()
 
+    @on(TabbedContent.TabActivated)
+    def _into_tab(self, event: TabbedContent.TabActivated) -> None:
+        """A tab's keys work as soon as it is shown: the focus moves into its content (its
+        list), never staying on the tab strip where the record's own keys would answer."""
+        pane = event.pane
+        self.call_after_refresh(self._focus_into, pane)
+
+    def _focus_into(self, pane: TabPane) -> None:
+        if not pane.is_attached or self.query_one(TabbedContent).active_pane is not pane:
+            return
+        for widget in pane.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def action_switch_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane)]
+        if tabs.active in panes:
+            tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)] or tabs.active
+
+    def _tab_keys(self) -> set[str]:
+        """The keys of the tab shown (the Invites tab's n, i, t …)."""
+        found = self.query("#record-tabs")
+        pane = found.first(TabbedContent).active_pane if found else None
+        if pane is None:
+            return set()
+        return {
+            key
+            for node in pane.walk_children(with_self=True)
+            for key, bindings in node._bindings.key_to_bindings.items()
+            if any(binding.id for binding in bindings)
+        }
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer only what fits the conference's status (the footer shows what can be done)."""
+        """Offer only what fits the conference's status (the footer shows what can be done).
+
+        On a tab with keys of its own, the tab's keys win: on the Invites tab `t` ticks
+        attended, never stands the conference down."""
+        if action != "minutes_step" and self._tab_keys() & {
+            key
+            for key, bindings in self._bindings.key_to_bindings.items()
+            if any(binding.action.split("(")[0] == action for binding in bindings)
+        }:
+            return False
         status = self.record.status if self.record is not None else None
         if action in ("move", "chair", "cancel_conference", "held", "stand_down", "refer_by_hand"):
             return status in (None, "booked")

@@ -456,7 +456,7 @@ class RebookDialog(SIUModal[bool]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "b,enter",
+            "b,B,enter",
             "book",
             "Re-book now",
             tooltip="Open the booking form, filled in",
@@ -585,7 +585,7 @@ class NextReviewDialog(SIUModal[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "b,enter",
+            "b,B,enter",
             "book",
             "Book it now",
             tooltip="Open the booking form, filled in",

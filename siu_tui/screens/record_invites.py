@@ -186,7 +186,7 @@ class InvitesPane(Vertical):
             id="invites-attended",
         ),
         Binding(
-            "g", "agency_report", "Report",
+            "a", "agency_report", "Report",
             tooltip="Record the highlighted agency's report: format and when received",
             id="invites-report",
         ),

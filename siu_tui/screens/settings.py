@@ -115,6 +115,7 @@ class EditSetting(SIUModal[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="edit-cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save this setting", id="edit-save"),
     ]
     DEFAULT_CSS = ""
 
@@ -125,11 +126,9 @@ class EditSetting(SIUModal[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="edit-dialog"):
             yield Label(plain(self.row.label), id="edit-label")
-            yield Input(
-                str(self.row.value),
-                id="edit-value",
-                type="integer" if isinstance(self.row.default, int) else "text",
-            )
+            # Typed as text and checked by the service: an integer field silently dropped the
+            # point of "15.5" and saved 155.
+            yield Input(str(self.row.value), id="edit-value")
             yield Label("", id="edit-error", classes="error")
             yield Label(plain(f"Default: {self.row.default or '(none)'}"), classes="hint")
             with Horizontal(id="edit-buttons"):
@@ -141,7 +140,7 @@ class EditSetting(SIUModal[bool]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
-    def _save(self) -> None:
+    def action_save(self) -> None:
         self.save(self.query_one(Input).value)
 
     @on(Button.Pressed, "#cancel")

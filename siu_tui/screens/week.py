@@ -4,7 +4,7 @@ The week's conferences, and every minutes task due in it or carried into it over
 letter, draft to the chair, distribution), with stage, holder, deadline and working days
 over; overdue tasks in red with the word OVERDUE. `[` and `]` move a week, `t` comes back to
 this one, the clerk and chair lists narrow it. A manager marks the week reviewed with a note
-(`v`); `g` opens the minutes figures for any period. The minutes steps themselves work on
+(`v`); `m` opens the minutes figures for any period. The minutes steps themselves work on
 the highlighted row, as on the record's Minutes tab.
 
 Everything is read in a worker a page at a time (see ``services.minutes_week``), so moving
@@ -166,7 +166,7 @@ class WeekScreen(MinutesActions, SIUScreen):
             id="week-review",
         ),
         Binding(
-            "g",
+            "m",
             "figures",
             "Figures",
             tooltip="Minutes distributed in time, late, outstanding, by chair, for any period",

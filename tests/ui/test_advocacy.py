@@ -187,7 +187,7 @@ async def test_the_record_has_an_advocacy_tab(with_sibling: str) -> None:
         await settle(pilot)
         record = app.screen
         assert isinstance(record, ConferenceScreen)
-        await pilot.press("right", "right", "right")  # Children, Invites, History, Advocacy
+        await pilot.press(*["right_square_bracket"] * 3)  # Children, Invites, History, Advocacy
         await settle(pilot)
         table = record.query_one("#advocacy-referrals", DataTable)
         assert column(table, 0) == [f"Robin {MARKUP_FAMILIES[0]}"]

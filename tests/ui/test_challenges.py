@@ -176,7 +176,7 @@ async def test_log_escalate_and_resolve_from_the_challenges_screen(challenged_ur
     app = SIUApp(challenged_url, user="tester")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("g", "g")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ChallengesScreen)
@@ -288,7 +288,7 @@ async def test_overdue_responses_say_so_and_the_filters_narrow_the_list(
     app = SIUApp(challenged_url, user="tester")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("g", "g")
         await settle(pilot)
         screen = app.screen
         table = screen.query_one("#ch-list", DataTable)
@@ -341,7 +341,7 @@ async def test_figures_for_a_period(challenged_url: str) -> None:
     app = SIUApp(challenged_url, user="tester")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("g", "g")
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
@@ -379,7 +379,7 @@ async def test_markup_in_names_and_text_is_shown_as_typed(challenged_url: str) -
     app = SIUApp(challenged_url, user="tester")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("g", "g")
         await settle(pilot)
         await pilot.press("enter")  # the click family's challenge, at the top
         await settle(pilot)
@@ -397,7 +397,7 @@ async def test_an_empty_list_says_what_to_do(sample_url: str) -> None:
     app = SIUApp(sample_url, user="tester")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("g", "g")
         await settle(pilot)
         empty = app.screen.query_one("#ch-empty", Static)
         assert empty.display
@@ -427,4 +427,4 @@ async def test_the_section_and_its_actions_are_found_by_name(sample_url: str) ->
         await pilot.press("question_mark")
         await settle(pilot)
         table = app.screen.query_one("#help-keys", DataTable)
-        assert {"Log challenge", "Filters", "Figures", "Challenges"} <= set(column(table, 1))
+        assert {"Log challenge", "Filters", "Figures", "Go to Challenges"} <= set(column(table, 1))

@@ -42,7 +42,7 @@ async def open_invites(pilot) -> ConferenceScreen:  # type: ignore[no-untyped-de
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, ConferenceScreen)
-    await pilot.press("right", "tab")  # the tabs have focus: Invites is next, then its list
+    await pilot.press("right_square_bracket")  # Invites is next; its list has the focus
     await settle(pilot)
     assert screen.query_one(TabbedContent).active == "tab-invites"
     assert screen.focused is screen.query_one("#invites", DataTable)
@@ -225,7 +225,7 @@ async def test_reports_are_recorded_and_classed_live(invites_url: str) -> None:
         # The police report arrived yesterday, in the LSCB format.
         table = screen.query_one("#invites", DataTable)
         table.move_cursor(row=2)
-        await pilot.press("g")
+        await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, AgencyReportDialog)
         await pilot.press("enter", *"lscb", "enter", "tab", "end", *["backspace"] * 10)
@@ -379,7 +379,7 @@ async def test_reports_outstanding_lists_filters_and_opens_the_invites_tab(
         assert isinstance(record, ConferenceScreen) and record.conference_id == conference_id
         assert record.query_one(TabbedContent).active == "tab-invites"
         assert column(record.query_one("#invites", DataTable), 1) == ["DC Late"]
-        await pilot.press("g")
+        await pilot.press("a")
         await settle(pilot)
         await pilot.press("enter", *"verbal", "enter", "ctrl+s")
         await settle(pilot)

@@ -87,7 +87,7 @@ async def test_send_the_queue_with_a_progress_bar(sample_url: str, server) -> No
         await pilot.press("v")
         await settle(pilot)
         assert isinstance(app.screen, AdvocacyScreen)
-        await pilot.press("g")
+        await pilot.press("o")
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
         await pilot.press("escape", "b")

@@ -331,7 +331,7 @@ async def test_help_and_the_palette_name_the_reports(sample_url: str) -> None:
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         rows = [tuple(str(c) for c in table.get_row_at(r)) for r in range(table.row_count)]
-        assert ("q", "Quarterly and annual reports") in [row[:2] for row in rows]
+        assert ("g q / q", "Go to Quarterly and annual reports") in [row[:2] for row in rows]
         await pilot.press("q")  # a section key also works from the help
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)

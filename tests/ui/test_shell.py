@@ -106,7 +106,15 @@ async def test_help_lists_the_keys_of_the_screen_beneath(sample_url: str) -> Non
         await settle(pilot)
         table = app.screen.query_one("#help-keys", DataTable)
         does = column(table, 1)
-        for entry in ("Change", "Home", "Audit trail", "Settings", "Help", "Theme", "Quit"):
+        for entry in (
+            "Change",
+            "Go to Home",
+            "Go to Audit trail",
+            "Go to Settings",
+            "Help",
+            "Theme",
+            "Quit",
+        ):
             assert entry in does
         keys = column(table, 0)
         assert "F1 / ?" in keys and "Ctrl+P" in keys

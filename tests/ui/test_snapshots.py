@@ -179,7 +179,7 @@ def test_outbox(snap_compare, sample_url: str) -> None:
 def test_challenges(snap_compare, challenged_url: str) -> None:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("g", "g")
         await _settled(pilot)
 
     assert snap_compare(
@@ -190,7 +190,7 @@ def test_challenges(snap_compare, challenged_url: str) -> None:
 def test_challenge_figures(snap_compare, challenged_url: str) -> None:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("g", "g")
         await settle(pilot)
         await pilot.press("t")
         await _settled(pilot)
@@ -203,7 +203,7 @@ def test_challenge_figures(snap_compare, challenged_url: str) -> None:
 def test_challenge_history(snap_compare, challenged_url: str) -> None:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("g", "g")
         await settle(pilot)
         await pilot.press("down", "down", "enter")  # Quillfeather's escalated challenge
         await _settled(pilot)
@@ -220,7 +220,7 @@ def test_conference_record_advocacy(snap_compare, sample_url: str) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("right", "right", "right")  # Children, Invites, History, Advocacy
+        await pilot.press(*["right_square_bracket"] * 3)  # Children, Invites, History, Advocacy
         await _settled(pilot)
 
     assert snap_compare(
@@ -237,7 +237,7 @@ def test_invites_tab(snap_compare, invites_url: str) -> None:
         pilot.app.screen.query_one("#today", DataTable).focus()
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("right", "tab", "l")
+        await pilot.press("right_square_bracket", "l")
         await settle(pilot)
         await pilot.press("space", "space", "i")
         await settle(pilot)
@@ -247,7 +247,7 @@ def test_invites_tab(snap_compare, invites_url: str) -> None:
             ("up", "up", "y"),  # Mo Smith [/x]: attending
             ("down", "y"),  # Sam Worker: attending
             ("down", "y"),  # DC Ada Example: attending
-            ("g", "enter", *"lscb", "enter", "ctrl+s"),  # the police report, in today
+            ("a", "enter", *"lscb", "enter", "ctrl+s"),  # the police report, in today
             ("down", "y"),  # Hana Visitor: attending
             ("down", "y"),  # Sol Nurse: attending ...
             ("y",),  # ... no: apologies

@@ -105,7 +105,7 @@ async def test_inquorate_initial_is_rebooked_held_late_and_logged(sample_url: st
         await settle(pilot)
 
         # The log: stood down, re-booked after the deadline.
-        await pilot.press("l")
+        await pilot.press("g", "l")  # l alone is a record key (copy list, letter sent)
         await settle(pilot)
         log = app.screen
         assert isinstance(log, StoodDownScreen)
@@ -217,7 +217,7 @@ async def test_review_stood_down_at_family_request_is_rebooked_in_time(db_url: s
         assert isinstance(app.screen, ConferenceScreen)
         title = str(app.screen.query_one("#record-title", Static).render())
         assert "Monday 30/11/2026" in title and "Late because" not in title
-        await pilot.press("l")
+        await pilot.press("g", "l")
         await settle(pilot)
         table = app.screen.query_one("#stood-down", DataTable)
         assert column(table, 5) == ["Family request"]

@@ -339,7 +339,7 @@ async def test_figures_for_the_quarter_and_any_period(week_url: tuple[str, Held]
     app = SIUApp(url, user="manager.mo")
     async with app.run_test(size=SIZE) as pilot:
         await open_week(pilot)
-        await pilot.press("g")
+        await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, FiguresDialog)
         assert "2026-27 Q3" in text(app, "figures-label")
@@ -384,9 +384,8 @@ async def test_minutes_move_through_every_stage_from_the_record(
         assert "l" not in own_keys(record)  # the steps belong to the Minutes tab
         tabs = record.query_one(TabbedContent)
         tabs.query_one("Tabs").focus()
-        await pilot.press(
-            *["right"] * 5
-        )  # Children, Invites, History, Advocacy, Challenges, Minutes
+        # Children, Invites, History, Advocacy, Challenges, Minutes
+        await pilot.press(*["right_square_bracket"] * 5)
         await settle(pilot)
         assert tabs.active == "tab-minutes"
         assert "Minutes: Awaiting draft · held by Cal Clerk" in text(app, "minutes-summary")
@@ -502,5 +501,5 @@ async def test_help_and_the_palette_list_the_week_s_keys(week_url: tuple[str, He
         keys = app.screen.query_one("#help-keys", DataTable)
         shown = dict(zip(column(keys, 0), column(keys, 1), strict=True))
         assert shown["["] == "Prev week" and shown["]"] == "Next week"
-        assert shown["w"] == "Minutes week"
+        assert shown["g w / w"] == "Go to Minutes week"  # w alone too: the week has no w
         assert shown["u"] == "Distribute"
