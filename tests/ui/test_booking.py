@@ -115,8 +115,8 @@ async def open_form(pilot: Pilot) -> BookingScreen:
 
 
 async def tab_to(pilot: Pilot, widget_id: str) -> None:
-    """Press Tab until the field has focus, as a clerk would (a field arrived at by Tab has
-    its text selected, so typing replaces it)."""
+    """Press Tab until the field has focus, as a clerk would (a field arrived at by Tab keeps
+    its text unselected, so typing adds to it)."""
     for _ in range(40):
         focused = pilot.app.focused
         if focused is not None and focused.id == widget_id:
@@ -551,8 +551,8 @@ async def test_markup_in_names_appears_as_typed(booking_url: str) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, NewFamilyModal)
-        # The search text is offered as the name; Tab selects it, so typing replaces it.
-        await pilot.press(*"ann-1", "tab", *ANN)
+        # The search text is offered as the name; Ctrl+U clears it (Tab does not select it).
+        await pilot.press(*"ann-1", "tab", "ctrl+u", *ANN)
         await choose(pilot, "fam-team", "north")
         await fill(pilot, "fam-sw-email", "sam.example.org")
         await pilot.press("ctrl+s")
