@@ -3,6 +3,7 @@ field keeps its text when the clerk arrives in it, and the focused field can be 
 
 from __future__ import annotations
 
+from textual.color import Color
 from textual.widgets import Input, Static
 
 from siu_tui.app import SIUApp
@@ -84,3 +85,44 @@ async def test_typing_in_a_filled_in_field_adds_to_its_text(sample_url: str) -> 
         assert app.focused is start
         await pilot.press("backspace")
         assert start.value == "10:0"
+
+
+def contrast(one: Color, two: Color) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+
+    def luminance(colour: Color) -> float:
+        def channel(value: int) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(v) for v in colour.rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+async def test_the_focused_field_stands_out_in_every_theme(sample_url: str) -> None:
+    """In a dialog, the focused field's frame has another shape from the others' (seen
+    without colour, as in tmux), drawn in a colour that stands off the dialog's background."""
+    app = SIUApp(sample_url, user="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_todays_first(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, MoveDialog)
+        focused, other = dialog.query_one("#date", Input), dialog.query_one("#venue", Input)
+        assert app.focused is focused
+        weak = {}
+        for theme in sorted(app.available_themes):
+            if theme == "textual-ansi":
+                continue  # the terminal's own colours: nothing to measure
+            app.theme = theme
+            await pilot.pause()
+            edge, other_edge = focused.styles.border_top, other.styles.border_top
+            assert edge[0] != other_edge[0], theme
+            ratio = contrast(edge[1], dialog.query_one("#dialog").styles.background)
+            if ratio < 2.0:
+                weak[theme] = round(ratio, 2)
+        assert weak == {}
