@@ -117,6 +117,14 @@ def family_label(row: FamilyRow) -> str:
     return f"{row.name} ({row.reference}){team} · {children}"
 
 
+def room_label(name: str, site: str | None) -> str:
+    """A room as the picker lists it: its building added, unless its name already says it
+    ("Conference Room 1 (Civic Centre)" is not followed by "(Civic Centre)" again)."""
+    if not site or site.casefold() in name.casefold():
+        return name
+    return f"{name} ({site})"
+
+
 def error_id(widget_id: str) -> str:
     return f"{widget_id}-error"
 
@@ -469,7 +477,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
             self.query_one("#chair", Select).set_options([(cell(s.name), s.id) for s in chairs])
             self.query_one("#clerk", Select).set_options([(cell(s.name), s.id) for s in clerks])
             self.query_one("#room", Select).set_options(
-                [(cell(f"{r.name} ({r.site})" if r.site else r.name), r.id) for r in rooms]
+                [(cell(room_label(r.name, r.site)), r.id) for r in rooms]
             )
         chair = self.query_one("#chair", Select)
         wanted = self.prefill.chair_id if self.prefill else None
