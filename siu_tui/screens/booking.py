@@ -117,6 +117,14 @@ def family_label(row: FamilyRow) -> str:
     return f"{row.name} ({row.reference}){team} · {children}"
 
 
+def room_label(name: str, site: str | None) -> str:
+    """A room as the picker lists it: its building added, unless its name already says it
+    ("Conference Room 1 (Civic Centre)" is not followed by "(Civic Centre)" again)."""
+    if not site or site.casefold() in name.casefold():
+        return name
+    return f"{name} ({site})"
+
+
 def error_id(widget_id: str) -> str:
     return f"{widget_id}-error"
 
@@ -157,9 +165,26 @@ class ShowsFieldErrors:
 
     def on_input_changed(self: Any, event: Input.Changed) -> None:
         """A refusal is about what was typed then: once the clerk changes it, it goes.
-        (Date and time fields say for themselves whether the new text is right.)"""
-        if event.input.id and not isinstance(event.input, CheckedInput):
-            self.show_error(event.input.id, None)
+        (Date and time fields say for themselves whether the new text is right; a refusal
+        of a date that reads, say one before the trigger, goes once the new one reads.)"""
+        field = event.input
+        if not field.id:
+            return
+        if not isinstance(field, CheckedInput) or (
+            field.error is None and (not field.value.strip() or field.parsed is not None)
+        ):
+            self.clear_error(field.id)
+
+    def on_select_changed(self: Any, event: Select.Changed) -> None:
+        """A choice made again answers the message about the one before."""
+        if event.select.id:
+            self.clear_error(event.select.id)
+
+    def clear_error(self: Any, widget_id: str) -> None:
+        """The message beside this field goes (a message about the whole form stays)."""
+        for static in self.query(f"#{error_id(widget_id)}").results(Static):
+            static.update("")
+            static.display = False
 
     def show_errors(self: Any, errors: dict[str, str]) -> None:
         """Every message beside its field; focus goes to the first field in Tab order."""
@@ -456,7 +481,7 @@ class BookingScreen(ShowsFieldErrors, SIUScreen):
                 choices([(cell(s.name), s.id) for s in clerks])
             )
             self.query_one("#room", Select).set_options(
-                choices([(cell(f"{r.name} ({r.site})" if r.site else r.name), r.id) for r in rooms])
+                choices([(cell(room_label(r.name, r.site)), r.id) for r in rooms])
             )
         chair = self.query_one("#chair", Select)
         wanted = self.prefill.chair_id if self.prefill else None

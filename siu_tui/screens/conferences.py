@@ -303,7 +303,7 @@ class ConferencesScreen(SIUScreen):
                 cell(row.family),
                 cell(getattr(row, "child_names", "") or row.children),
                 cell(row.chair),
-                cell(row.venue),
+                cell(row.place),
                 status_cell(row),
                 cell(f"{row.deadline:%d/%m/%y}", "bold red" if row.late else ""),
                 days_left_cell(row),

@@ -73,7 +73,7 @@ def status_cell(row: ConferenceRow) -> Text:
 
 def conference_cells(row: ConferenceRow, *, week: bool) -> list[Text]:
     first = cell(f"{row.date:%a %d/%m} {row.start_time:%H:%M}") if week else cell(row.start_time)
-    middle = [] if week else [cell(row.venue)]
+    middle = [] if week else [cell(row.place)]
     return [
         first,
         cell(row.type_label),

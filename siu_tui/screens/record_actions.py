@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from siu_tui.domain.codes import AbuseCategory, ConferenceType, Decision, Reason
 from siu_tui.screens.base import SIUModal
-from siu_tui.widgets.date_input import DateInput
+from siu_tui.widgets.date_input import CheckedInput, DateInput
 from siu_tui.widgets.text import choices, plain, show
 
 if TYPE_CHECKING:
@@ -108,6 +108,29 @@ class ChangeDialog(SIUModal[Any]):
                 first = target
         if first is not None:
             first.scroll_visible()
+
+    def error_field(self, widget_id: str) -> str:
+        """The field whose message a widget answers (usually the widget's own id)."""
+        return widget_id
+
+    def clear_error(self, widget_id: str | None) -> None:
+        """A message is about what was there then: once the clerk changes it, it goes."""
+        if widget_id:
+            field = self.error_field(widget_id).replace(".", "-")
+            for label in self.query(f"#error-{field}").results(Label):
+                label.display = False
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        field = event.input
+        if isinstance(field, CheckedInput) and field.value.strip() and field.parsed is None:
+            return  # a date half typed: what was wrong with it may still be
+        self.clear_error(field.id)
+
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _choice_changed(self, event: Select.Changed | SelectionList.SelectedChanged[Any]) -> None:
+        self.clear_error(event.control.id)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -545,6 +568,13 @@ class HeldDialog(ChangeDialog):
         yield Label("Two or more categories are reported as multiple.", classes="hint")
         yield self.error_label("date")
         yield self.error_label("general")
+
+    def error_field(self, widget_id: str) -> str:
+        # A child's decision and categories share one message.
+        for prefix in ("decision-", "categories-"):
+            if widget_id.startswith(prefix):
+                return "outcome-" + widget_id.removeprefix(prefix)
+        return widget_id
 
     def collect(self) -> dict[str, Any]:
         from siu_tui.services.changes import ChildOutcome

@@ -696,15 +696,29 @@ class ExportDialog(SIUModal["Path | None"]):
     @on(Button.Pressed, "#write")
     @on(Input.Submitted, "#path")
     def action_write(self) -> None:
+        from siu_tui.screens.replace_file import ReplaceFileDialog
+        from siu_tui.services.report_export import with_extension
+
         if self._writing:
             return
         path = self.target()
         if path is None:
             return
+        path = with_extension(path, self.fmt)
         self.show_error(None)
+        if path.exists():
+            fmt = self.fmt
+            self.app.push_screen(
+                ReplaceFileDialog(path),
+                lambda replace: self._start(fmt, path) if replace else None,
+            )
+            return
+        self._start(self.fmt, path)
+
+    def _start(self, fmt: str, path: Path) -> None:
         self._writing = True
         self.query_one("#export-writing").display = True
-        self.write(self.fmt, path)
+        self.write(fmt, path)
 
     @work(thread=True, exclusive=True, group="report-export", exit_on_error=False)
     def write(self, fmt: str, path: Path) -> None:

@@ -424,26 +424,38 @@ class StoodDownScreen(SIUScreen):
     # -- export ------------------------------------------------------------------------------
 
     def action_export(self) -> None:
+        from siu_tui.config import exports_dir
+        from siu_tui.screens.replace_file import ReplaceFileDialog
+        from siu_tui.services.standdown import export_name
+
         flt = self.current_filter()
         if flt is None:
             self.notify("Put the dates right first.", severity="warning", markup=False)
             return
+        path = exports_dir() / export_name(flt)
+        if path.exists():
+            self.app.push_screen(
+                ReplaceFileDialog(path),
+                lambda replace: self._start_export(flt, path) if replace else None,
+            )
+            return
+        self._start_export(flt, path)
+
+    def _start_export(self, flt: StandDownFilter, path: Path) -> None:
         bar = self.query_one("#export-bar")
         bar.display = True
         self.query_one("#export-progress", ProgressBar).update(total=None, progress=0)
-        self.export(flt)
+        self.export(flt, path)
 
     @work(thread=True, exclusive=True, group="standdown-export", exit_on_error=False)
-    def export(self, flt: StandDownFilter) -> None:
-        from siu_tui.config import exports_dir
-        from siu_tui.services.standdown import export_name, export_stood_down
+    def export(self, flt: StandDownFilter, path: Path) -> None:
+        from siu_tui.services.standdown import export_stood_down
 
         progress = self.query_one("#export-progress", ProgressBar)
 
         def step(done: int, total: int) -> None:
             self.app.call_from_thread(progress.update, total=max(total, 1), progress=done)
 
-        path = exports_dir() / export_name(flt)
         try:
             count = export_stood_down(
                 self.app.desk(),  # type: ignore[attr-defined]

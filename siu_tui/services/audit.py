@@ -1,6 +1,8 @@
 """The audit trail: every write leaves who, when, which record, before and after.
 
-Events are only ever inserted; nothing in SIU Desk updates or deletes one.
+Events are only ever inserted; nothing in SIU Desk updates or deletes one. Read back, each
+event says which conference or family it was about and what its keys stand for, since a
+clerk asked "who changed this?" thinks in conferences and people, not in record ids.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from sqlmodel import Session, SQLModel, col, select
 
 from siu_tui.clock import now
 from siu_tui.db.engine import Store
-from siu_tui.db.models import AuditEvent
+from siu_tui.db.models import (
+    AuditEvent,
+    Challenge,
+    Child,
+    Conference,
+    Family,
+    Room,
+    Staff,
+)
+from siu_tui.services.errors import NotFound
 
 
 def snapshot(record: SQLModel) -> dict[str, Any]:
@@ -84,6 +95,28 @@ class AuditRow:
     record_type: str
     record_id: str
     changes: str
+    about: str = ""
+    """The conference (its reference and family) or the family the event concerns."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of an event: what it held before and after, as a person reads it."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditDetail:
+    id: str
+    at: datetime
+    actor: str
+    action: str
+    record_type: str
+    about: str
+    changes: list[FieldChange]
 
 
 HIDDEN_KEYS = frozenset({"id", "created_at", "updated_at", "body", "related_id"})
@@ -146,6 +179,8 @@ def audit_page(
     """Newest first, one page at a time: pass the last row's (at, id) to get the next page."""
     query = event_query(before=before, limit=limit, conference_id=conference_id)
     with store.read() as session:
+        events = list(session.exec(query))
+        about = _about(session, events)
         return [
             AuditRow(
                 e.id,
@@ -155,9 +190,125 @@ def audit_page(
                 e.record_type,
                 e.record_id,
                 describe_changes(e.before, e.after),
+                about.get(e.id, ""),
             )
-            for e in session.exec(query)
+            for e in events
         ]
+
+
+def audit_event(store: Store, event_id: str) -> AuditDetail:
+    """One event field by field, before beside after; keys read as the names they stand for."""
+    with store.read() as session:
+        event = session.get(AuditEvent, event_id)
+        if event is None:
+            raise NotFound("That change is not on record")
+        names = key_names(session, [event])
+        about = _about(session, [event]).get(event.id, "")
+    old = json.loads(event.before) if event.before else {}
+    new = json.loads(event.after) if event.after else {}
+    changes = []
+    for key in dict.fromkeys([*old, *new]):
+        if key in HIDDEN_KEYS - {"body"}:
+            continue
+        label = key.removesuffix("_id") if key.endswith("_id") else key
+        changes.append(
+            FieldChange(
+                label.replace("_", " "),
+                _shown(old, key, names),
+                _shown(new, key, names),
+            )
+        )
+    return AuditDetail(
+        event.id, event.at, event.actor, event.action, event.record_type, about, changes
+    )
+
+
+def _shown(data: dict[str, Any], key: str, names: Mapping[str, str]) -> str:
+    if key not in data:
+        return ""
+    value = data[key]
+    if value is None:
+        return "—"
+    if key.endswith("_id"):
+        return _named(value, names)
+    return str(value)
+
+
+def _about(session: Session, events: list[AuditEvent]) -> dict[str, str]:
+    """Each event's conference ("CPC-… · Smith") or family ("Smith (F-12)"), read in a few
+    keyed queries per page: by the event's conference, else the family it changed, its
+    child's family, or the family its record names."""
+    conference_of: dict[str, str] = {}
+    family_of: dict[str, str] = {}
+    child_of: dict[str, str] = {}
+    for event in events:
+        if event.conference_id:
+            conference_of[event.id] = event.conference_id
+        elif event.record_type == "family":
+            family_of[event.id] = event.record_id
+        elif event.record_type == "child":
+            child_of[event.id] = event.record_id
+        else:
+            for text in (event.after, event.before):
+                family = json.loads(text).get("family_id") if text else None
+                if family:
+                    family_of[event.id] = str(family)
+                    break
+    if child_of:
+        query = select(Child.id, Child.family_id).where(col(Child.id).in_(set(child_of.values())))
+        families = dict(session.exec(query).all())
+        family_of.update({e: families[c] for e, c in child_of.items() if c in families})
+    conferences: dict[str, str] = {}
+    if conference_of:
+        query = (
+            select(Conference.id, Conference.reference, Family.name)
+            .join(Family, col(Family.id) == Conference.family_id)
+            .where(col(Conference.id).in_(set(conference_of.values())))
+        )
+        conferences = {key: f"{ref} · {name}" for key, ref, name in session.exec(query)}
+    families_named: dict[str, str] = {}
+    if family_of:
+        query = select(Family.id, Family.name, Family.reference).where(
+            col(Family.id).in_(set(family_of.values()))
+        )
+        families_named = {key: f"{name} ({ref})" for key, name, ref in session.exec(query)}
+    about = {e: conferences[c] for e, c in conference_of.items() if c in conferences}
+    about.update({e: families_named[f] for e, f in family_of.items() if f in families_named})
+    return about
+
+
+_NAMED: tuple[tuple[type, str], ...] = (
+    (Staff, "name"),
+    (Room, "name"),
+    (Family, "reference"),
+    (Conference, "reference"),
+    (Challenge, "level"),  # an escalation names the level it escalated
+)
+
+
+def key_names(session: Session, events: list[AuditEvent]) -> dict[str, str]:
+    """What the record keys in a page of events stand for: people and rooms by name, children
+    by name, families and conferences by reference (a few keyed reads per page)."""
+    keys: set[str] = set()
+    for event in events:
+        for text in (event.before, event.after):
+            if text:
+                keys.update(_linked_keys(text))
+    if not keys:
+        return {}
+    names: dict[str, str] = {}
+    wanted = sorted(keys)
+    for model, field in _NAMED:
+        query = select(model.id, getattr(model, field)).where(col(model.id).in_(wanted))
+        names.update({key: value for key, value in session.exec(query)})
+    query = select(Child.id, Child.first_name, Child.last_name).where(col(Child.id).in_(wanted))
+    names.update({key: f"{first} {last}" for key, first, last in session.exec(query)})
+    return names
+
+
+def _linked_keys(text: str) -> set[str]:
+    data = json.loads(text)
+    return {str(v) for k, v in data.items() if k.endswith("_id") and v}
 
 
 def event_query(

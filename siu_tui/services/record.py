@@ -6,7 +6,6 @@ their plans), so opening a record costs the same on any size of database.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -15,8 +14,6 @@ from sqlmodel import Session, col, select
 
 from siu_tui import clock
 from siu_tui.db.models import (
-    AuditEvent,
-    Challenge,
     Child,
     ChildProtectionPlan,
     Conference,
@@ -41,6 +38,7 @@ from siu_tui.domain.dates import format_date
 from siu_tui.domain.timescales import is_late
 from siu_tui.domain.workingdays import working_days_between
 from siu_tui.services.audit import AuditRow, describe_changes, event_query
+from siu_tui.services.audit import key_names as _names
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound
 
@@ -316,39 +314,6 @@ def conference_record(desk: Desk, conference_id: str) -> ConferenceRecord:
 
 
 # --- History --------------------------------------------------------------------------------
-
-_NAMED: tuple[tuple[type, str], ...] = (
-    (Staff, "name"),
-    (Room, "name"),
-    (Family, "reference"),
-    (Conference, "reference"),
-    (Challenge, "level"),  # an escalation names the level it escalated
-)
-
-
-def _names(session: Session, events: list[AuditEvent]) -> dict[str, str]:
-    """What the record keys in a page of events stand for: people and rooms by name, children
-    by name, families and conferences by reference (a few keyed reads per page)."""
-    keys: set[str] = set()
-    for event in events:
-        for text in (event.before, event.after):
-            if text:
-                keys.update(_linked_keys(text))
-    if not keys:
-        return {}
-    names: dict[str, str] = {}
-    wanted = sorted(keys)
-    for model, field in _NAMED:
-        query = select(model.id, getattr(model, field)).where(col(model.id).in_(wanted))
-        names.update({key: value for key, value in session.exec(query)})
-    query = select(Child.id, Child.first_name, Child.last_name).where(col(Child.id).in_(wanted))
-    names.update({key: f"{first} {last}" for key, first, last in session.exec(query)})
-    return names
-
-
-def _linked_keys(text: str) -> set[str]:
-    data = json.loads(text)
-    return {str(v) for k, v in data.items() if k.endswith("_id") and v}
 
 
 def conference_history(

@@ -26,6 +26,19 @@ FORMATS = ("json", "csv", "xlsx", "md")
 SUFFIXES = {"json": ".json", "csv": ".csv", "xlsx": ".xlsx", "md": ".md"}
 
 
+def with_extension(path: Path, fmt: str) -> Path:
+    """The file as typed, ending in the format's extension, so it opens in the right program:
+    "q3" becomes "q3.xlsx", "q3.csv" written as XLSX becomes "q3.xlsx" (another format's
+    extension is replaced), and "q3.final" becomes "q3.final.xlsx"."""
+    wanted = SUFFIXES[fmt]
+    suffix = path.suffix.lower()
+    if suffix == wanted:
+        return path
+    if suffix in SUFFIXES.values():
+        return path.with_suffix(wanted)
+    return path.with_name(path.name + wanted)
+
+
 def default_name(report: ThematicReport, fmt: str) -> str:
     """A file name that says what is in it, e.g. ``siu-annual-2025-26.xlsx``."""
     period = report.period

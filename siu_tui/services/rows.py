@@ -57,6 +57,11 @@ class ConferenceRow:
     def late(self) -> bool:
         return self.date > self.deadline
 
+    @property
+    def place(self) -> str:
+        """Where it is held, as a list shows it: the venue typed, or else the room booked."""
+        return self.venue or self.room
+
 
 _chair = aliased(Staff, name="chair")
 _clerk = aliased(Staff, name="clerk")

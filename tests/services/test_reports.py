@@ -66,7 +66,14 @@ from siu_tui.services.errors import ValidationError
 from siu_tui.services.invites import record_sw_report
 from siu_tui.services.minutes import approve_minutes, distribute_minutes, send_to_chair
 from siu_tui.services.people import add_child, add_staff, create_family
-from siu_tui.services.report_export import FORMATS, as_csv, as_markdown, render, write_report
+from siu_tui.services.report_export import (
+    FORMATS,
+    as_csv,
+    as_markdown,
+    render,
+    with_extension,
+    write_report,
+)
 from siu_tui.services.reports import plans_at, thematic_report
 from siu_tui.services.standdown import stand_down
 
@@ -668,3 +675,18 @@ def test_quarter_ends_still_to_come_have_no_figures(history: Desk, tmp_path: Pat
     figures = thematic_report(history, "annual", 2026).as_json()
     assert figures["plans_by_category"]["Q3"]["total"] == 2
     assert figures["plans_by_category"]["Q4"] is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "fmt", "written"),
+    [
+        ("q3", "xlsx", "q3.xlsx"),
+        ("q3.xlsx", "xlsx", "q3.xlsx"),
+        ("Q3.XLSX", "xlsx", "Q3.XLSX"),
+        ("q3.csv", "xlsx", "q3.xlsx"),
+        ("q3.final", "md", "q3.final.md"),
+        ("out/q3", "json", "out/q3.json"),
+    ],
+)
+def test_a_report_file_ends_in_its_formats_extension(typed: str, fmt: str, written: str) -> None:
+    assert with_extension(Path(typed), fmt) == Path(written)

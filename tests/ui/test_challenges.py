@@ -91,7 +91,7 @@ async def test_log_escalate_and_resolve_from_the_conference_record(sample_url: s
         await choose(pilot, 1)  # (blank), Sufficiency of social worker's report
         await pilot.press("tab")
         await type_text(pilot, "Report had no analysis [/x]")
-        await pilot.press("tab", *"Sam Worker", "tab", *"North")
+        await pilot.press("tab", *"Sam Worker", "tab", "ctrl+u", *"North")  # the team is filled in
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is record

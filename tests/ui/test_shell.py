@@ -186,7 +186,9 @@ async def test_a_bad_setting_is_refused_next_to_the_field_and_a_good_one_saved(
         assert str(table.get_row_at(0)[1]) == "20"
         await pilot.press("a")
         await settle(pilot)
-        changes = column(app.screen.query_one(DataTable), 4)
+        changes = column(
+            app.screen.query_one(DataTable), 5
+        )  # after When, Who, Action, Record, About
         assert any("value: 20" in change for change in changes)
     assert load_rules(Desk.open(sample_url, "check").store).initial_working_days == 20
 
