@@ -53,7 +53,7 @@ from siu_tui.domain.settings import Rules
 from siu_tui.services import audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
-from siu_tui.services.outbox import queue_message
+from siu_tui.services.outbox import queue_message, stop_message
 
 KIND = "advocacy"
 """The outbox kind of every message about a referral."""
@@ -264,12 +264,8 @@ def _withdraw(
             went = True
         if message.state != OutboxState.QUEUED.value:
             continue
-        before = audit.snapshot(message)
-        message.state = OutboxState.STOPPED.value
-        message.last_error = f"Not sent: the referral was withdrawn ({why.lower()})"
-        session.add(message)
-        audit.record(
-            session, actor, "stop e-mail", message, before=before, conference_id=conference.id
+        stop_message(
+            session, actor, message, f"the referral was withdrawn ({why.lower()})", conference.id
         )
     if tell_service and went:
         # The service has heard of the referral (perhaps not of a later update that was

@@ -56,7 +56,7 @@ from siu_tui.domain.timescales import report_deadlines
 from siu_tui.services import audit, fields
 from siu_tui.services.context import Desk
 from siu_tui.services.errors import NotFound, ValidationError
-from siu_tui.services.outbox import queue_message
+from siu_tui.services.outbox import queue_message, stop_message
 
 INVITATION = "invitation"
 """The outbox kind of an invitation e-mail."""
@@ -968,13 +968,7 @@ def withdraw_invitations(
         for message in messages:
             if message.state != OutboxState.QUEUED.value:
                 continue
-            before = audit.snapshot(message)
-            message.state = OutboxState.STOPPED.value
-            message.last_error = f"Not sent: {why}"
-            session.add(message)
-            audit.record(
-                session, actor, "stop e-mail", message, before=before, conference_id=conference.id
-            )
+            stop_message(session, actor, message, why, conference.id)
             stopped += 1
         sent = [m for m in messages if m.state in _WENT]
         if tell is not None and details is not None and sent:

@@ -457,16 +457,24 @@ def stop_stale_invitations(desk: Desk) -> int:
     with desk.store.write() as session:
         stale = list(session.exec(query))
         for message, conference in stale:
-            before = audit.snapshot(message)
             status = ConferenceStatus(conference.status).label.lower()
-            message.state = STOPPED
-            message.last_error = f"Not sent: the conference was {status}"
-            session.add(message)
-            audit.record(
-                session, desk.actor, "stop e-mail", message, before=before,
-                conference_id=conference.id,
-            )  # fmt: skip
+            stop_message(
+                session, desk.actor, message, f"the conference was {status}", conference.id
+            )
         return len(stale)
+
+
+def stop_message(
+    session: Session, actor: str, message: OutboxMessage, why: str, conference_id: str | None
+) -> None:
+    """A waiting e-mail that is no longer wanted: marked not needed with the reason ("Not
+    sent: ..."), kept, never sent or exported, and recorded in the history. The one way the
+    invitations, the advocacy referrals and the outbox's own guard withdraw a message."""
+    before = audit.snapshot(message)
+    message.state = STOPPED
+    message.last_error = f"Not sent: {why}"
+    session.add(message)
+    audit.record(session, actor, "stop e-mail", message, before=before, conference_id=conference_id)
 
 
 @dataclass(frozen=True, slots=True)
