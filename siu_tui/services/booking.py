@@ -418,11 +418,10 @@ def check_clashes(
     )
     if not clashes:
         return None
-    reason = " ".join((override_reason or "").split())
-    if len(reason) > OVERRIDE_MAX:
-        raise ValidationError.single(
-            "override_clash_reason", f"Keep the reason under {OVERRIDE_MAX} characters"
-        )
+    # The reason is person-typed text kept in the history: the same door as every note
+    # (no control characters, a length the audit trail can show).
+    reason = fields.note("override_clash_reason", override_reason, OVERRIDE_MAX, label="The reason")
+    reason = " ".join((reason or "").split())
     if reason:
         return {
             "clash_override": reason,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, time
 
 import pytest
+from sqlmodel import select
 
 from siu_tui.db.models import Conference
 from siu_tui.services.booking import BookingRequest, book_conference, preview_booking
@@ -187,6 +188,17 @@ def test_a_clash_booked_anyway_keeps_the_reason_in_the_audit_trail(
     )
     (event,) = [e for e in audit_events("conference", third) if e.action == "book"]
     assert event.after is not None and "clash_override" not in event.after
+
+
+def test_a_reason_holding_a_control_character_is_refused_and_nothing_booked(
+    desk: Desk, people: People
+) -> None:
+    book_conference(desk, jones(people))
+    with pytest.raises(ValidationError) as refused:
+        book_conference(desk, request(people, override_clash_reason="Room 2\x1b]52;c;eA==\x07"))
+    assert set(refused.value.errors) == {"override_clash_reason"}
+    with desk.store.read() as session:
+        assert len(session.exec(select(Conference)).all()) == 1
 
 
 def test_a_move_into_a_clash_is_refused_then_allowed_with_a_reason(
