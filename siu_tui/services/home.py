@@ -23,6 +23,7 @@ from siu_tui.db.models import (
     OutboxMessage,
     StandDown,
 )
+from siu_tui.domain.children import birth_overdue_before
 from siu_tui.domain.codes import (
     ConferenceStatus,
     MinutesStage,
@@ -170,7 +171,8 @@ def _attention(session: Session, today: date) -> tuple[list[AttentionItem], int]
 
 
 def _births_to_record(session: Session, today: date) -> tuple[list[AttentionItem], int]:
-    """Unborn children whose expected date has passed (``domain.children.birth_overdue``):
+    """Unborn children whose expected date has passed (``domain.children.birth_overdue``,
+    its threshold ``birth_overdue_before``):
     the birth is to be recorded, or every report counts the baby as unborn for ever. Each
     opens the child's latest conference, where ``e`` records the birth. Few children are
     unborn, and the date of birth is indexed, so this stays cheap on any database."""
@@ -187,7 +189,7 @@ def _births_to_record(session: Session, today: date) -> tuple[list[AttentionItem
         select(Child.first_name, Child.last_name, Child.expected_date_of_birth, Family.name, latest)
         .join(Family, col(Family.id) == Child.family_id)
         .where(col(Child.date_of_birth).is_(None))
-        .where(col(Child.expected_date_of_birth) < today)
+        .where(col(Child.expected_date_of_birth) < birth_overdue_before(today))
     )
     total = session.exec(select(func.count()).select_from(due.subquery())).one()
     items = [
