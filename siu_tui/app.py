@@ -61,7 +61,7 @@ class SIUApp(App[None]):
         "home": lazy_screen("home", "HomeScreen"),
         "conferences": lazy_screen("conferences", "ConferencesScreen"),
         "standdown": lazy_screen("standdown", "StoodDownScreen"),
-        "challenges": lazy_screen("challenges", "ChallengesScreen"),
+        "challenges": lazy_screen("challenges.screen", "ChallengesScreen"),
         "advocacy": lazy_screen("advocacy", "AdvocacyScreen"),
         "outbox": lazy_screen("outbox", "OutboxScreen"),
         "outstanding": lazy_screen("outstanding", "OutstandingScreen"),
@@ -274,7 +274,7 @@ class SIUApp(App[None]):
     def open_conference(self, conference_id: str, *, tab: str | None = None) -> None:
         """Show one conference's record over the current screen (Esc returns), on ``tab``
         (a tab's id, such as ``"tab-invites"``) when given."""
-        from siu_tui.screens.record import ConferenceScreen
+        from siu_tui.screens.record.screen import ConferenceScreen
 
         self.push_screen(ConferenceScreen(conference_id, tab=tab))
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select
 
 from siu_tui.domain.codes import AdvocacyOutcome
-from siu_tui.screens.record_actions import ChangeDialog, FieldError
+from siu_tui.screens.record.actions import ChangeDialog, FieldError
 from siu_tui.widgets.text import choices, plain, show
 
 if TYPE_CHECKING:

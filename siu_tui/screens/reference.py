@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Tab
 
 from siu_tui.domain.codes import Role
 from siu_tui.screens.base import SIUScreen
-from siu_tui.screens.record_actions import ChangeDialog
+from siu_tui.screens.record.actions import ChangeDialog
 from siu_tui.widgets.text import cell, choices, show
 
 TABS = ("staff", "rooms", "teams")

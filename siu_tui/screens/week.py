@@ -26,8 +26,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from siu_tui.clock import today
 from siu_tui.domain.codes import MinutesStage
 from siu_tui.screens.base import SIUModal, SIUScreen
-from siu_tui.screens.record_actions import ChangeDialog
-from siu_tui.screens.record_minutes import (
+from siu_tui.screens.record.actions import ChangeDialog
+from siu_tui.screens.record.minutes import (
     MINUTES_BINDINGS,
     STATE_STYLES,
     STATE_WORDS,

@@ -13,7 +13,7 @@ from siu_tui.app import SIUApp
 from siu_tui.db.models import AdvocacyReferral, Conference
 from siu_tui.screens.advocacy import AdvocacyScreen
 from siu_tui.screens.advocacy_dialogs import ReferByHandDialog, UpdateReferralDialog
-from siu_tui.screens.record import ConferenceScreen
+from siu_tui.screens.record.screen import ConferenceScreen
 from siu_tui.services import people
 from siu_tui.services.changes import add_child_to_conference
 from siu_tui.services.context import Desk

@@ -20,7 +20,7 @@ from siu_tui.domain.dates import parse_date
 from siu_tui.screens.booking import AddChildModal, BookingScreen, ConfirmDiscard, NewFamilyModal
 from siu_tui.screens.conferences import ConferencesScreen
 from siu_tui.screens.home import HomeScreen
-from siu_tui.screens.record import ConferenceScreen
+from siu_tui.screens.record.screen import ConferenceScreen
 from siu_tui.services import booking, people
 from siu_tui.services.changes import ChildOutcome, mark_held
 from siu_tui.services.conferences import ConferenceFilter, count_conferences

@@ -16,10 +16,10 @@ from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tex
 
 from siu_tui.app import SIUApp
 from siu_tui.db.models import AuditEvent, Challenge
-from siu_tui.screens.challenge_detail import ChallengeScreen
-from siu_tui.screens.challenge_forms import EscalateDialog, LogChallengeDialog, ResolveDialog
-from siu_tui.screens.challenges import ChallengesScreen
-from siu_tui.screens.record import ConferenceScreen
+from siu_tui.screens.challenges.detail import ChallengeScreen
+from siu_tui.screens.challenges.forms import EscalateDialog, LogChallengeDialog, ResolveDialog
+from siu_tui.screens.challenges.screen import ChallengesScreen
+from siu_tui.screens.record.screen import ConferenceScreen
 from siu_tui.services.context import Desk
 
 from .challenge_data import challenged_url

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Static, TabbedContent
 from siu_tui.app import SIUApp
 from siu_tui.screens.conferences import ConferencesScreen
 from siu_tui.screens.home import HomeScreen
-from siu_tui.screens.record import ConferenceScreen
+from siu_tui.screens.record.screen import ConferenceScreen
 
 from .conftest import MARKUP_FAMILIES, column, settle
 

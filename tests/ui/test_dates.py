@@ -13,9 +13,9 @@ from textual.widgets import DataTable, Label, Static
 from siu_tui.app import SIUApp
 from siu_tui.db.models import Child, Family, SocialWorkerReport
 from siu_tui.screens.booking import AddChildModal, BookingScreen
-from siu_tui.screens.record import ConferenceScreen
-from siu_tui.screens.record_child import EditChildModal
-from siu_tui.screens.record_invites import SocialWorkerReportDialog
+from siu_tui.screens.record.child import EditChildModal
+from siu_tui.screens.record.invites import SocialWorkerReportDialog
+from siu_tui.screens.record.screen import ConferenceScreen
 from siu_tui.services import booking, people
 from siu_tui.services.context import Desk
 

@@ -8,7 +8,7 @@ from textual.widgets import Input, Static
 
 from siu_tui.app import SIUApp
 from siu_tui.screens.booking import AddChildModal
-from siu_tui.screens.record_actions import CancelDialog, MoveDialog
+from siu_tui.screens.record.actions import CancelDialog, MoveDialog
 
 from .conftest import settle
 from .test_booking import choose, fill, open_form, pick_family, tab_to

@@ -17,15 +17,15 @@ from textual.widgets import DataTable, Select, Static, TabbedContent
 from siu_tui.app import SIUApp
 from siu_tui.db.models import Conference, Invitee, OutboxMessage, SocialWorkerReport, StandDown
 from siu_tui.screens.outstanding import OutstandingScreen
-from siu_tui.screens.record import ConferenceScreen
-from siu_tui.screens.record_actions import RebookDialog, StandDownDialog
-from siu_tui.screens.record_invites import (
+from siu_tui.screens.record.actions import RebookDialog, StandDownDialog
+from siu_tui.screens.record.invites import (
     AgencyReportDialog,
     DecisionDialog,
     InvitedDialog,
     InviteeDialog,
     SocialWorkerReportDialog,
 )
+from siu_tui.screens.record.screen import ConferenceScreen
 from siu_tui.services.context import Desk
 from siu_tui.services.invites import InviteeInput, add_invitee
 

@@ -24,9 +24,9 @@ from siu_tui.screens.booking import BookingScreen, ConfirmDiscard
 from siu_tui.screens.conferences import ConferencesScreen
 from siu_tui.screens.goto import GoToScreen
 from siu_tui.screens.home import HomeScreen
-from siu_tui.screens.record import ConferenceScreen
-from siu_tui.screens.record_actions import MoveDialog, RebookDialog, StandDownDialog
-from siu_tui.screens.record_invites import InviteeDialog
+from siu_tui.screens.record.actions import MoveDialog, RebookDialog, StandDownDialog
+from siu_tui.screens.record.invites import InviteeDialog
+from siu_tui.screens.record.screen import ConferenceScreen
 from siu_tui.screens.settings import EditSetting, SettingsScreen
 from siu_tui.sections import SECTIONS
 from siu_tui.services.context import Desk
@@ -76,8 +76,8 @@ def clashes(app: SIUApp, where: str) -> list[str]:
 
 
 def modal_classes() -> list[type[Screen[object]]]:
-    for module in pkgutil.iter_modules(siu_tui.screens.__path__):
-        importlib.import_module(f"siu_tui.screens.{module.name}")
+    for module in pkgutil.walk_packages(siu_tui.screens.__path__, "siu_tui.screens."):
+        importlib.import_module(module.name)
     found: list[type[Screen[object]]] = []
     todo: list[type[Screen[object]]] = [SIUModal]
     while todo:

@@ -11,7 +11,7 @@ from siu_tui.app import SIUApp
 from siu_tui.db.models import OutboxMessage
 from siu_tui.screens.advocacy import AdvocacyScreen
 from siu_tui.screens.outbox import MessageScreen, OutboxScreen
-from siu_tui.screens.record import ConferenceScreen
+from siu_tui.screens.record.screen import ConferenceScreen
 from siu_tui.services.context import Desk
 from siu_tui.services.settings import save_setting
 

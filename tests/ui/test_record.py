@@ -11,14 +11,14 @@ from siu_tui import clock
 from siu_tui.app import SIUApp
 from siu_tui.db.models import ChildProtectionPlan
 from siu_tui.screens.booking import BookingScreen
-from siu_tui.screens.record import ConferenceScreen
-from siu_tui.screens.record_actions import (
+from siu_tui.screens.record.actions import (
     CancelDialog,
     ChairDialog,
     HeldDialog,
     MoveDialog,
     NextReviewDialog,
 )
+from siu_tui.screens.record.screen import ConferenceScreen
 from siu_tui.services import booking, changes, people
 from siu_tui.services.context import Desk
 from siu_tui.services.record import conference_record

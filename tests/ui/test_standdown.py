@@ -16,13 +16,13 @@ from siu_tui import clock
 from siu_tui.app import SIUApp
 from siu_tui.db.models import Conference, StandDown
 from siu_tui.screens.booking import BookingScreen
-from siu_tui.screens.record import ConferenceScreen
-from siu_tui.screens.record_actions import (
+from siu_tui.screens.record.actions import (
     HeldDialog,
     NextReviewDialog,
     RebookDialog,
     StandDownDialog,
 )
+from siu_tui.screens.record.screen import ConferenceScreen
 from siu_tui.screens.standdown import StoodDownScreen
 from siu_tui.services import booking, changes, people
 from siu_tui.services.context import Desk

@@ -23,14 +23,14 @@ from textual.widgets import DataTable, Input, Label, Static, TabbedContent
 
 from siu_tui.app import SIUApp
 from siu_tui.db.models import AuditEvent, Invitee, Minutes, MinutesWeekReview, OutboxMessage
-from siu_tui.screens.record import ConferenceScreen
-from siu_tui.screens.record_minutes import (
+from siu_tui.screens.record.minutes import (
     ApproveDialog,
     DistributeDialog,
     LetterDialog,
     ReturnDialog,
     ToChairDialog,
 )
+from siu_tui.screens.record.screen import ConferenceScreen
 from siu_tui.screens.week import FiguresDialog, ReviewDialog, WeekScreen
 from siu_tui.services import booking, minutes, people
 from siu_tui.services.changes import ChildOutcome, mark_held

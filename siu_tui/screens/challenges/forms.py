@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from siu_tui.services.challenges import ChallengeRow, FormChoices
     from siu_tui.services.families import FamilyRow
 
-CSS = Path(__file__).with_name("challenge_forms.tcss")
+CSS = Path(__file__).with_name("forms.tcss")
 
 
 def _selected(select: Select[Any]) -> str | None:

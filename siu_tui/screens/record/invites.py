@@ -33,7 +33,7 @@ from siu_tui.domain.codes import (
 )
 from siu_tui.domain.invites import describe_receipt
 from siu_tui.screens.base import SIUModal
-from siu_tui.screens.record_actions import ChangeDialog, FieldError
+from siu_tui.screens.record.actions import ChangeDialog, FieldError
 from siu_tui.widgets.date_input import DateInput
 from siu_tui.widgets.text import cell, choices, plain, show
 
@@ -78,7 +78,7 @@ REPLY_STYLE = {"attending": "green", "apologies": "yellow", "not_known": "dim"}
 def start_stand_down(screen: Screen[Any], conference_id: str) -> None:
     """The chair has decided to stand an inquorate conference down (recorded on it): open the
     stand-down, with "not quorate" chosen, so the log and the re-booking follow."""
-    from siu_tui.screens.record import ConferenceScreen
+    from siu_tui.screens.record.screen import ConferenceScreen
 
     if isinstance(screen, ConferenceScreen) and screen.conference_id == conference_id:
         screen.stand_down(reason="not_quorate")

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from siu_tui.clock import today
 from siu_tui.domain.held import not_yet_held
 from siu_tui.screens.base import SIUScreen
-from siu_tui.screens.record_actions import (
+from siu_tui.screens.record.actions import (
     CancelDialog,
     ChairDialog,
     HeldDialog,
@@ -26,10 +26,10 @@ from siu_tui.screens.record_actions import (
     RebookDialog,
     StandDownDialog,
 )
-from siu_tui.screens.record_advocacy import AdvocacyTab
-from siu_tui.screens.record_challenges import RecordChallenges
-from siu_tui.screens.record_invites import InvitesPane
-from siu_tui.screens.record_minutes import (
+from siu_tui.screens.record.advocacy import AdvocacyTab
+from siu_tui.screens.record.challenges import RecordChallenges
+from siu_tui.screens.record.invites import InvitesPane
+from siu_tui.screens.record.minutes import (
     MINUTES_BINDINGS,
     MINUTES_TAB,
     MinutesPanel,
@@ -315,7 +315,7 @@ class ConferenceScreen(MinutesRecordTab, SIUScreen):
         table = self.query_one("#children", DataTable)
         row = min(max(table.cursor_row, 0), len(self.record.children) - 1)
         child = self.record.children[row]
-        from siu_tui.screens.record_child import EditChildModal
+        from siu_tui.screens.record.child import EditChildModal
 
         self.app.push_screen(EditChildModal(child), self._child_changed)
 

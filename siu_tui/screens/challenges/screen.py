@@ -122,7 +122,7 @@ def due_cell(row: ChallengeRow, fmt: str = "%d/%m/%y") -> Text:
 
 def open_challenge(screen: Any, challenge_id: str, then: Any = None) -> None:
     """Show one challenge with its escalation history over ``screen`` (Esc returns)."""
-    from siu_tui.screens.challenge_detail import ChallengeScreen
+    from siu_tui.screens.challenges.detail import ChallengeScreen
 
     screen.app.push_screen(ChallengeScreen(challenge_id), then)
 
@@ -407,7 +407,7 @@ class ChallengesScreen(SIUScreen):
         self.refresh_figures()
 
     def action_log(self) -> None:
-        from siu_tui.screens.challenge_forms import LogChallengeDialog
+        from siu_tui.screens.challenges.forms import LogChallengeDialog
 
         self.app.push_screen(LogChallengeDialog(), self._logged)
 

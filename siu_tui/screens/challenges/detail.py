@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from siu_tui.domain.dates import format_date
 from siu_tui.screens.base import SIUScreen
-from siu_tui.screens.challenges import due_cell, status_cell
+from siu_tui.screens.challenges.screen import due_cell, status_cell
 from siu_tui.widgets.text import cell, plain, show
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def standing(row: ChallengeRow) -> str:
 
 
 class ChallengeScreen(SIUScreen):
-    CSS_PATH = Path(__file__).with_name("challenge_detail.tcss")
+    CSS_PATH = Path(__file__).with_name("detail.tcss")
     TITLE = "SIU Desk · Challenge"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", tooltip="Back to where you came from", id="ch-back"),
@@ -221,7 +221,7 @@ class ChallengeScreen(SIUScreen):
                 markup=False,
             )
             return
-        from siu_tui.screens.challenge_forms import EscalateDialog
+        from siu_tui.screens.challenges.forms import EscalateDialog
 
         self.app.push_screen(EscalateDialog(row), self._changed)
 
@@ -229,7 +229,7 @@ class ChallengeScreen(SIUScreen):
         row = self._open_level("resolve")
         if row is None:
             return
-        from siu_tui.screens.challenge_forms import ResolveDialog
+        from siu_tui.screens.challenges.forms import ResolveDialog
 
         self.app.push_screen(ResolveDialog(row), self._changed)
 

@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, SelectionList, St
 
 from siu_tui.clock import today
 from siu_tui.domain.minutes import MinutesAction, available_actions
-from siu_tui.screens.record_actions import ChangeDialog, FieldError
+from siu_tui.screens.record.actions import ChangeDialog, FieldError
 from siu_tui.widgets.date_input import DateInput
 from siu_tui.widgets.text import cell, plain, show
 

@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
-from siu_tui.screens.challenges import due_cell, open_challenge, status_cell
+from siu_tui.screens.challenges.screen import due_cell, open_challenge, status_cell
 from siu_tui.widgets.text import cell, plain
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class RecordChallenges(Vertical):
         """Open the log form with this family, this conference and its chair filled in."""
         if self.record is None:
             return
-        from siu_tui.screens.challenge_forms import LogChallengeDialog
+        from siu_tui.screens.challenges.forms import LogChallengeDialog
 
         record = self.record
         self.app.push_screen(
