@@ -168,8 +168,11 @@ def _postgresql_engine(url: str) -> Engine:
 class Store:
     """The database behind one SIU Desk: sessions for reading and for writing."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, key: bytes | None = None) -> None:
         self.url = url
+        # The database key of an encrypted SQLite file (SQLCipher), opened at sign-in from
+        # the keys file beside it; None for a plain file or PostgreSQL.
+        self.key = key
         self.engine = make_engine(url)
         self._write_engine = self.engine.execution_options(siu_write=True)
 

@@ -5,15 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from siu_tui.db.engine import Store
+from siu_tui.domain.roles import ALL_ROLES, Role
 from siu_tui.domain.settings import Rules
 
 
 @dataclass
 class Desk:
-    """One user's view of one store. Rules are read from the settings table once, then cached."""
+    """One user's view of one store. Rules are read from the settings table once, then cached.
+
+    ``actor`` is the name the audit trail records; ``roles`` what the services let this person
+    do. The app and the command line make a Desk only from a sign-in, which sets all three
+    from the account; the defaults (every role, no account) serve tests, benchmarks and
+    the sample database's set-up.
+    """
 
     store: Store
     actor: str
+    roles: frozenset[Role] = ALL_ROLES
+    account_id: str | None = None
+    staff_id: str | None = None
     _rules: Rules | None = field(default=None, repr=False)
 
     @classmethod

@@ -1,0 +1,1 @@
+"""Passwords, keys and the database key's wrapping: what sign-in and encryption share."""
